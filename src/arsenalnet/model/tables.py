@@ -1,0 +1,215 @@
+"""Every table of the twin, declared once.
+
+Units: quantities are in the product's own ``unit`` (each, kg, t, L, m); time
+is in days. Ids are strings chosen by whoever owns the data (``fac:…``,
+``org:…``, ``prd:…``): printable ASCII without spaces, at most 128 characters.
+"""
+
+from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
+from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
+
+SCHEMA_VERSION = 2
+"""The newest schema version this code knows. Version 2 added ``facility.control_systems``."""
+
+ID_PATTERN = r"[!-~]{1,128}"
+ISO3_PATTERN = r"[A-Z]{3}"
+NAICS_PATTERN = r"[0-9]{2,6}"
+
+S, I, F, L = ColumnType.STR, ColumnType.INT, ColumnType.FLOAT, ColumnType.STR_LIST
+
+
+def _id(name: str, what: str) -> Column:
+    return Column(name, S, f"id of the {what}", pattern=ID_PATTERN)
+
+
+def _country(name: str = "country", what: str = "ISO 3166-1 alpha-3 country code") -> Column:
+    return Column(name, S, what, pattern=ISO3_PATTERN)
+
+
+def _choices(enum: type[ProductKind | SizeClass | Priority | TransportMode | CountryGroup]) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
+
+
+COUNTRY = Table(
+    "country",
+    "A country (ISO 3166-1). Seeded with every ISO country.",
+    (_country("iso3"), Column("name", S, "short English name")),
+    key=("iso3",),
+)
+
+COUNTRY_GROUP = Table(
+    "country_group",
+    "Membership of a country in a group (NATO, EU, FIVE_EYES, US_FTA, FOREIGN_ADVERSARY).",
+    (
+        Column("group", S, "group name", choices=_choices(CountryGroup)),
+        _country("iso3"),
+    ),
+    key=("group", "iso3"),
+    foreign_keys=(ForeignKey(("iso3",), "country", ("iso3",)),),
+)
+
+ORGANIZATION = Table(
+    "organization",
+    "A firm that owns facilities.",
+    (
+        _id("org_id", "organization"),
+        Column("name", S, "legal or common name"),
+        _country("country", "country of the firm's headquarters (ISO3)"),
+        Column("size_class", S, "small (<100 employees), medium (<500), large", choices=_choices(SizeClass)),
+        Column("uei", S, "SAM Unique Entity ID", nullable=True, pattern=r"[A-Z0-9]{12}"),
+        Column("cage", S, "CAGE code", nullable=True, pattern=r"[A-Z0-9]{5}"),
+    ),
+    key=("org_id",),
+    foreign_keys=(ForeignKey(("country",), "country", ("iso3",)),),
+)
+
+FACILITY = Table(
+    "facility",
+    "A plant, mine, foundry, AM bureau or other site that makes things.",
+    (
+        _id("facility_id", "facility"),
+        _id("org_id", "owning organization"),
+        Column("name", S, "site name"),
+        _country("country", "country of the site (ISO3)"),
+        Column("region", S, "state (USPS code) in the U.S., else a subdivision", nullable=True),
+        Column("lat", F, "latitude", unit="degrees", nullable=True, minimum=-90, maximum=90),
+        Column("lon", F, "longitude", unit="degrees", nullable=True, minimum=-180, maximum=180),
+        Column("naics", S, "NAICS industry code (2 to 6 digits)", pattern=NAICS_PATTERN),
+        Column("employees", I, "employees at the site", unit="persons", nullable=True, minimum=0),
+        Column(
+            "control_systems",
+            L,
+            "industrial control system platforms the site runs (CSV: ';'-separated)",
+            nullable=True,
+            since=2,
+        ),
+    ),
+    key=("facility_id",),
+    foreign_keys=(
+        ForeignKey(("org_id",), "organization", ("org_id",)),
+        ForeignKey(("country",), "country", ("iso3",)),
+    ),
+)
+
+PRODUCT = Table(
+    "product",
+    "A raw material, part, subassembly or end item.",
+    (
+        _id("product_id", "product"),
+        Column("name", S, "product name"),
+        Column("kind", S, "place in a bill of materials", choices=_choices(ProductKind)),
+        Column("unit", S, "unit its quantities are counted in (each, kg, t, L, m)"),
+        Column("hs_code", S, "Harmonized System code (2 to 10 digits)", nullable=True, pattern=r"[0-9]{2,10}"),
+        Column("naics", S, "NAICS industry that makes it", nullable=True, pattern=NAICS_PATTERN),
+        Column("critical_mineral", S, "USGS critical mineral it is or mainly contains", nullable=True),
+    ),
+    key=("product_id",),
+)
+
+BOM_LINE = Table(
+    "bom_line",
+    "One unit of the parent needs qty_per_unit units of the child. The graph is acyclic.",
+    (
+        _id("parent_id", "parent product"),
+        _id("child_id", "child (input) product"),
+        Column("qty_per_unit", F, "child units per parent unit", unit="child unit / parent unit",
+               minimum=0, min_exclusive=True),
+    ),
+    key=("parent_id", "child_id"),
+    foreign_keys=(
+        ForeignKey(("parent_id",), "product", ("product_id",)),
+        ForeignKey(("child_id",), "product", ("product_id",)),
+    ),
+    checks=(Check("parent_id <> child_id", "child_id", "a product cannot be its own input"),),
+    acyclic=("parent_id", "child_id"),
+)
+
+CAPABILITY = Table(
+    "capability",
+    "A facility makes a product.",
+    (
+        _id("facility_id", "facility"),
+        _id("product_id", "product"),
+        Column("capacity_per_day", F, "most it can make per day", unit="product units / day", minimum=0),
+        Column("utilization", F, "share of capacity in use in normal times", unit="fraction",
+               minimum=0, maximum=1),
+        Column("inventory_days", F, "inventory of its inputs, in days of normal use", unit="days",
+               minimum=0),
+        Column("ramp_days", F, "days to reach full capacity from normal utilization", unit="days",
+               minimum=0),
+    ),
+    key=("facility_id", "product_id"),
+    foreign_keys=(
+        ForeignKey(("facility_id",), "facility", ("facility_id",)),
+        ForeignKey(("product_id",), "product", ("product_id",)),
+    ),
+)
+
+SUPPLY_LINK = Table(
+    "supply_link",
+    "A supplier facility ships a product to a buyer facility.",
+    (
+        _id("supplier_id", "supplier facility"),
+        _id("buyer_id", "buyer facility"),
+        _id("product_id", "product shipped"),
+        Column("share", F, "share of the buyer's need of this product it supplies", unit="fraction",
+               minimum=0, min_exclusive=True, maximum=1),
+        Column("lead_time_days", F, "days from shipment to arrival", unit="days", minimum=0),
+        Column("mode", S, "transport mode", choices=_choices(TransportMode)),
+    ),
+    key=("supplier_id", "buyer_id", "product_id"),
+    foreign_keys=(
+        ForeignKey(("supplier_id",), "facility", ("facility_id",)),
+        ForeignKey(("buyer_id",), "facility", ("facility_id",)),
+        ForeignKey(("product_id",), "product", ("product_id",)),
+        ForeignKey(
+            ("supplier_id", "product_id"),
+            "capability",
+            ("facility_id", "product_id"),
+            reason="a capability of the supplier for this product",
+        ),
+    ),
+    checks=(Check("supplier_id <> buyer_id", "buyer_id", "a facility cannot supply itself"),),
+)
+
+DEMAND = Table(
+    "demand",
+    "A program (customer) needs an end item.",
+    (
+        _id("product_id", "product demanded"),
+        Column("customer", S, "program or customer that needs it", pattern=ID_PATTERN),
+        Column("qty_per_day", F, "quantity needed per day", unit="product units / day", minimum=0),
+        Column("priority", S, "DPAS rating: DX, DO or none", choices=_choices(Priority)),
+        Column("start_day", I, "first day of the need (day 0 = today)", unit="day", minimum=0),
+        Column("end_day", I, "last day of the need; empty = open-ended", unit="day", nullable=True,
+               minimum=0),
+    ),
+    key=("product_id", "customer", "start_day"),
+    foreign_keys=(ForeignKey(("product_id",), "product", ("product_id",)),),
+    checks=(Check("end_day IS NULL OR end_day >= start_day", "end_day",
+                  "end_day must not be before start_day"),),
+)
+
+TABLE_ORDER: tuple[str, ...] = (
+    "country",
+    "country_group",
+    "organization",
+    "facility",
+    "product",
+    "bom_line",
+    "capability",
+    "supply_link",
+    "demand",
+)
+"""Tables in foreign-key order: a table only refers to tables before it."""
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (COUNTRY, COUNTRY_GROUP, ORGANIZATION, FACILITY, PRODUCT, BOM_LINE, CAPABILITY,
+              SUPPLY_LINK, DEMAND)
+}
+
+
+def table(name: str) -> Table:
+    """The declaration of table ``name`` (KeyError if unknown)."""
+    return TABLES[name]

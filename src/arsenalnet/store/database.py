@@ -1,0 +1,164 @@
+"""The Store: the one place a DuckDB file is opened, configured and migrated.
+
+Every command reaches the database through :class:`Store`. Driver errors are
+translated into :class:`StoreError` at this boundary.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from arsenalnet.model import TABLE_ORDER, TABLES, ArsenalError
+from arsenalnet.store.ddl import key_order, quote
+from arsenalnet.store.migrations import migrate
+
+DEFAULT_DB = "arsenal.duckdb"
+ENV_VAR = "ARSENAL_DB"
+SEED_TABLES = ("country", "country_group")
+
+
+class StoreError(ArsenalError):
+    """The store could not be opened, read or written."""
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """The store's path: ``db`` if given, else ``$ARSENAL_DB``, else ``./arsenal.duckdb``."""
+    return Path(db or os.environ.get(ENV_VAR) or DEFAULT_DB)
+
+
+class Store:
+    """An open ArsenalNet store (one DuckDB file).
+
+    ``read_only=True`` opens the file so that no statement can change it (used
+    by ``arsenal query``); the file must exist and be at the current schema.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        self.path = resolve_db_path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}: run `arsenal generate` or `arsenal import` first")
+        try:
+            if read_only:
+                self._upgrade_if_needed()
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con.execute("SET preserve_insertion_order = true")
+            if not read_only:
+                migrate(self.con)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open {self.path}: {_first_line(e)}") from e
+
+    def _upgrade_if_needed(self) -> None:
+        con = duckdb.connect(str(self.path))
+        try:
+            migrate(con)
+        finally:
+            con.close()
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the write-ahead log)."""
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        self.con.begin()
+        try:
+            yield self.con
+        except BaseException:
+            self.con.rollback()
+            raise
+        else:
+            try:
+                self.con.commit()
+            except duckdb.Error as e:
+                raise StoreError(f"commit failed: {_first_line(e)}") from e
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Run one statement, translating driver errors."""
+        try:
+            return self.con.execute(sql, params or [])
+        except duckdb.Error as e:
+            raise StoreError(_first_line(e)) from e
+
+    def arrow(self, sql: str) -> pa.Table:
+        """The rows of one query as an Arrow table, translating driver errors."""
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        except duckdb.Error as e:
+            raise StoreError(_first_line(e)) from e
+
+    def read_table(self, name: str) -> pa.Table:
+        """All rows of a twin table, ordered by key, with the model's columns."""
+        t = TABLES[name]
+        cols = ", ".join(quote(c) for c in t.column_names)
+        return self.arrow(f"SELECT {cols} FROM {quote(name)} ORDER BY {key_order(t)}")
+
+    def read_tables(self) -> dict[str, pa.Table]:
+        """Every twin table, in foreign-key order."""
+        return {name: self.read_table(name) for name in TABLE_ORDER}
+
+    def counts(self) -> dict[str, int]:
+        """Row count per twin table."""
+        return {
+            name: int(self.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0])  # type: ignore[index]
+            for name in TABLE_ORDER
+        }
+
+    def clear_twin(self) -> None:
+        """Delete every row but the seed tables' (inside the caller's transaction)."""
+        for name in reversed(TABLE_ORDER):
+            if name not in SEED_TABLES:
+                self.execute(f"DELETE FROM {quote(name)}")
+
+    def query(self, sql: str) -> pa.Table:
+        """Run a read-only query and return its rows."""
+        if not self.read_only:
+            raise StoreError("query() needs a store opened with read_only=True")
+        return self.arrow(sql)
+
+    def export(self, directory: str | os.PathLike[str], fmt: str = "parquet") -> list[Path]:
+        """Write every twin table to ``directory/<table>.<fmt>``; return the paths.
+
+        CSV writes list columns ';'-joined, as ``arsenal import`` reads them.
+        """
+        if fmt not in ("parquet", "csv"):
+            raise StoreError(f"unknown export format {fmt!r}: use parquet or csv")
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name in TABLE_ORDER:
+            t = TABLES[name]
+            cols = []
+            for c in t.columns:
+                q = quote(c.name)
+                if fmt == "csv" and c.type.value.endswith("[]"):
+                    cols.append(f"array_to_string({q}, ';') AS {q}")
+                else:
+                    cols.append(q)
+            path = out / f"{name}.{fmt}"
+            options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+            select = f"SELECT {', '.join(cols)} FROM {quote(name)} ORDER BY {key_order(t)}"
+            self.execute(f"COPY ({select}) TO '{_sql_path(path)}' ({options})")
+            paths.append(path)
+        return paths
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0] if text else type(e).__name__
