@@ -166,7 +166,7 @@ SUPPLY_LINK = Table(
             ("supplier_id", "product_id"),
             "capability",
             ("facility_id", "product_id"),
-            reason="a capability of the supplier for this product",
+            reason="capability of the supplier for this product",
         ),
     ),
     checks=(Check("supplier_id <> buyer_id", "buyer_id", "a facility cannot supply itself"),),
