@@ -169,10 +169,7 @@ def build_industries(shared: Path, tot: dict[str, tuple[int, int]]) -> None:
         n4 = r["naics6"][:4]
         if n4 in titles and (n4 not in hs or r["hs6"] < hs[n4]):
             hs[n4] = r["hs6"]
-    out = [
-        [n4, titles[n4], bea_code(n4), hs.get(n4, ""), tot[n4][0], tot[n4][1]]
-        for n4 in sorted(titles)
-    ]
+    out = [[n4, titles[n4], bea_code(n4), hs.get(n4, ""), tot[n4][0], tot[n4][1]] for n4 in sorted(titles)]
     _write(
         "industries.csv",
         ["naics4", "title", "bea_code", "hs6", "establishments", "employees"],
@@ -197,7 +194,11 @@ def build_bea(shared: Path) -> None:
                 continue
             share = min(max(m.get((i, j), 0.0) / v, 0.0), 1.0)
             rows.append([i, j, f"{v / output[j]:.6f}", f"{share:.4f}"])
-    _write("bea_direct_requirements.csv", ["commodity", "industry", "coefficient", "import_share"], rows)
+    _write(
+        "bea_direct_requirements.csv",
+        ["commodity", "industry", "coefficient", "import_share"],
+        rows,
+    )
     names = {r["commodity_code"]: r["commodity_name"] for r in use}
     imports = defaultdict(float)
     for r in imp:
@@ -223,7 +224,9 @@ def build_minerals(shared: Path) -> None:
             r for r in nir
             if _base(r["commodity"]) in keys or _base(r["commodity"]).startswith(base + " ")
         ]  # fmt: skip
-        same = [r for r in cands if r["net_import_reliance_pct_2024"].strip() == s["net_import_reliance"].strip()]
+        same = [
+            r for r in cands if r["net_import_reliance_pct_2024"].strip() == s["net_import_reliance"].strip()
+        ]
         pick = (same or cands or [None])[0]
         if pick is not None and pick["major_import_sources_iso3"]:
             sources = pick["major_import_sources_iso3"]
@@ -231,8 +234,8 @@ def build_minerals(shared: Path) -> None:
         else:
             sources, matched = s["primary_import_source_iso3"], ""
         rows.append(
-            [name, mineral_slug(name), s["net_import_reliance"], parse_nir(s["net_import_reliance"]),
-             sources, matched]
+            [name, mineral_slug(name), s["net_import_reliance"],
+             parse_nir(s["net_import_reliance"]), sources, matched]
         )  # fmt: skip
     _write(
         "critical_minerals.csv",
@@ -249,10 +252,7 @@ def build_minerals(shared: Path) -> None:
     _write(
         "countries.csv",
         ["iso3", "lat", "lon", "goods_imports_busd_2023"],
-        [
-            [c, *COUNTRY_POINTS[c], PARTNER_IMPORTS_BUSD_2023.get(c, "")]
-            for c in sorted(used)
-        ],
+        [[c, *COUNTRY_POINTS[c], PARTNER_IMPORTS_BUSD_2023.get(c, "")] for c in sorted(used)],
     )
 
 

@@ -3,4 +3,11 @@
 from arsenalnet.ingest.importer import ImportReport, TableCounts, import_files, import_tables
 from arsenalnet.ingest.problems import ImportRejected, Problem
 
-__all__ = ["ImportRejected", "ImportReport", "Problem", "TableCounts", "import_files", "import_tables"]
+__all__ = [
+    "ImportRejected",
+    "ImportReport",
+    "Problem",
+    "TableCounts",
+    "import_files",
+    "import_tables",
+]

@@ -6,9 +6,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def find_cycle(
-    parents: pa.Array | pa.ChunkedArray, children: pa.Array | pa.ChunkedArray
-) -> list[str] | None:
+def find_cycle(parents: pa.Array | pa.ChunkedArray, children: pa.Array | pa.ChunkedArray) -> list[str] | None:
     """A cycle of the graph parent -> child as a closed path of ids, or None if acyclic.
 
     Peels nodes with no remaining parent edges (Kahn's algorithm, one numpy

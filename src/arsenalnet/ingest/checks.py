@@ -58,10 +58,17 @@ def cell_checks(src: int, column: Column, position: int, raw_type: str, relation
         add(0, f"{q} IS NULL", f"{name} || ': a value is required'")
     typed = cast_sql(column, raw_type)
     if column.type in EXPECTED_TYPE:
-        add(1, f"{q} IS NOT NULL AND {typed} IS NULL",
-            f"{name} || ': expected {EXPECTED_TYPE[column.type]}, got ' || {shown(q)}")
+        add(
+            1,
+            f"{q} IS NOT NULL AND {typed} IS NULL",
+            f"{name} || ': expected {EXPECTED_TYPE[column.type]}, got ' || {shown(q)}",
+        )
     if column.type is ColumnType.FLOAT:
-        add(2, f"NOT isfinite({typed})", f"{name} || ': must be a finite number, got ' || {shown(q)}")
+        add(
+            2,
+            f"NOT isfinite({typed})",
+            f"{name} || ': must be a finite number, got ' || {shown(q)}",
+        )
     bounds = []
     if column.minimum is not None:
         bounds.append(f"{typed} {'<=' if column.min_exclusive else '<'} {column.minimum!r}")
@@ -74,12 +81,18 @@ def cell_checks(src: int, column: Column, position: int, raw_type: str, relation
         add(3, where, f"{name} || ': must be in {column.range_text}, got ' || {shown(q)}")
     if column.choices:
         allowed = ", ".join(column.choices)
-        add(3, f"{typed} NOT IN ({', '.join(literal(c) for c in column.choices)})",
-            f"{name} || ': ' || {shown(q)} || ' is not one of {allowed}'")
+        add(
+            3,
+            f"{typed} NOT IN ({', '.join(literal(c) for c in column.choices)})",
+            f"{name} || ': ' || {shown(q)} || ' is not one of {allowed}'",
+        )
     if column.pattern:
         text = PATTERN_TEXT.get(column.pattern, f"of the form {column.pattern}")
-        add(3, f"NOT regexp_full_match({typed}, {literal(column.pattern)})",
-            f"{name} || ': ' || {shown(q)} || ' is not {text}'")
+        add(
+            3,
+            f"NOT regexp_full_match({typed}, {literal(column.pattern)})",
+            f"{name} || ': ' || {shown(q)} || ' is not {text}'",
+        )
     return out
 
 
@@ -115,9 +128,7 @@ def row_checks(table: Table, relation: str, positions: str) -> list[str]:
     return out
 
 
-def foreign_key_check(
-    table: Table, fk_index: int, relation: str, referenced: str, positions: str
-) -> str:
+def foreign_key_check(table: Table, fk_index: int, relation: str, referenced: str, positions: str) -> str:
     """Rows whose foreign key names no row of ``referenced`` (a relation of the ref columns)."""
     fk = table.foreign_keys[fk_index]
     on = " AND ".join(
@@ -126,13 +137,15 @@ def foreign_key_check(
     not_null = " AND ".join(f"s.{quote(c)} IS NOT NULL" for c in fk.columns)
     if len(fk.columns) == 1:
         c = fk.columns[0]
-        reason = (f"{literal(c + ': unknown ')} || {shown('s.' + quote(c))} || "
-                  f"{literal(' (not in ' + fk.describe() + ')')}")
+        reason = (
+            f"{literal(c + ': unknown ')} || {shown('s.' + quote(c))} || "
+            f"{literal(' (not in ' + fk.describe() + ')')}"
+        )
     else:
         values = " || ', ' || ".join(f"CAST(s.{quote(c)} AS VARCHAR)" for c in fk.columns)
         reason = f"{literal(', '.join(fk.columns) + ': no ' + fk.describe() + ' (')} || {values} || ')'"
     return f"""
-        SELECT s.__src, s.__line, s.{quote('__pos_' + fk.columns[0])} AS __col,
+        SELECT s.__src, s.__line, s.{quote("__pos_" + fk.columns[0])} AS __col,
                {5 + len(fk.columns)} AS __prio,
                {reason} AS reason
         FROM (SELECT *, {positions} FROM {relation}) s

@@ -6,6 +6,7 @@ bill of materials acyclic, each supply link backed by a capability) and only
 then writes, in one transaction. Rows whose key exists are updated.
 """
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -65,8 +66,14 @@ def table_for(path: Path) -> str:
     if name not in TABLES:
         known = ", ".join(TABLE_ORDER)
         raise ImportRejected(
-            [Problem(str(path), 0, 0, f"cannot tell which table this file holds: name it after one "
-                                      f"of {known}, or pass --table")]
+            [
+                Problem(
+                    str(path),
+                    0,
+                    0,
+                    f"cannot tell which table this file holds: name it after one of {known}, or pass --table",
+                )
+            ]
         )
     return name
 
@@ -161,9 +168,14 @@ def _check_headers(sources: list[Source]) -> None:
         t = TABLES[s.table]
         for pos, name in enumerate(s.raw.header, 1):
             if name not in t.column_names:
-                problems.append(Problem(s.raw.label, 1, pos,
-                                        f"unknown column {name!r} for table {t.name} "
-                                        f"(expected {', '.join(t.column_names)})"))
+                problems.append(
+                    Problem(
+                        s.raw.label,
+                        1,
+                        pos,
+                        f"unknown column {name!r} for table {t.name} (expected {', '.join(t.column_names)})",
+                    )
+                )
         for c in t.columns:
             if c.name not in s.raw.header and not c.nullable:
                 problems.append(Problem(s.raw.label, 1, 0, f"missing column {c.name!r} for table {t.name}"))
@@ -171,19 +183,23 @@ def _check_headers(sources: list[Source]) -> None:
         raise ImportRejected(problems)
 
 
+def _position(header: tuple[str, ...], name: str) -> int:
+    """1-based position of column ``name`` in a file's header (0 if absent)."""
+    return header.index(name) + 1 if name in header else 0
+
+
 def _positions(table: Table, sources: list[Source], members: list[int]) -> str:
     """SQL giving each row the 1-based file position of every column (per source)."""
     out = []
     for c in table.columns:
-        cases = " ".join(
-            f"WHEN {i} THEN {sources[i].raw.header.index(c.name) + 1 if c.name in sources[i].raw.header else 0}"
-            for i in members
-        )
+        cases = " ".join(f"WHEN {i} THEN {_position(sources[i].raw.header, c.name)}" for i in members)
         out.append(f"CASE __src {cases} END AS {quote('__pos_' + c.name)}")
     return ", ".join(out)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, table: Table, sources: list[Source], members: list[int]) -> list[str]:
+def _stage(
+    con: duckdb.DuckDBPyConnection, table: Table, sources: list[Source], members: list[int]
+) -> list[str]:
     """Create the typed staging table of ``table``; return its cell checks."""
     checks, selects = [], []
     for i in members:
@@ -228,10 +244,9 @@ def _raise_problems(con: duckdb.DuckDBPyConnection, checks: list[str], sources: 
         SELECT * FROM ({union})
         QUALIFY row_number() OVER (PARTITION BY __src, __line, __col ORDER BY __prio, reason) = 1"""
     con.execute(f"CREATE TEMP TABLE __problems AS {first_per_cell}")
-    total = int(con.execute("SELECT count(*) FROM __problems").fetchone()[0])  # type: ignore[index]
+    total = int(con.execute("SELECT count(*) FROM __problems").fetchall()[0][0])
     rows = con.execute(
-        f"SELECT __src, __line, __col, reason FROM __problems "
-        f"ORDER BY __src, __line, __col LIMIT {MAX_SHOWN}"
+        f"SELECT __src, __line, __col, reason FROM __problems ORDER BY __src, __line, __col LIMIT {MAX_SHOWN}"
     ).fetchall()
     con.execute("DROP TABLE __problems")
     if total:
@@ -243,22 +258,23 @@ def _check_acyclic(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> Non
     """Refuse a bill of materials (stored rows plus staged rows) that has a cycle."""
     edges = con.sql(f"""
         SELECT parent_id, child_id FROM main.bom_line
-        UNION SELECT parent_id, child_id FROM {_typed('bom_line')}""").to_arrow_table()
+        UNION SELECT parent_id, child_id FROM {_typed("bom_line")}""").to_arrow_table()
     cycle = find_cycle(edges["parent_id"], edges["child_id"])
     if cycle is None:
         return
-    pairs = list(zip(cycle[:-1], cycle[1:], strict=True))
+    pairs = list(itertools.pairwise(cycle))
     values = ", ".join(f"(${2 * i + 1}, ${2 * i + 2})" for i in range(len(pairs)))
     flat = [v for p in pairs for v in p]
+    members = [i for i, s in enumerate(sources) if s.table == "bom_line"]
     row = con.execute(
         f"SELECT __src, __line, __pos FROM (SELECT __src, __line, parent_id, child_id, "
-        f"{_positions(TABLES['bom_line'], sources, sorted({i for i, s in enumerate(sources) if s.table == 'bom_line'}))}"
+        f"{_positions(TABLES['bom_line'], sources, members)}"
         f", __pos_child_id AS __pos FROM {_typed('bom_line')}) s "
         f"SEMI JOIN (VALUES {values}) v(p, c) ON s.parent_id = v.p AND s.child_id = v.c "
         f"ORDER BY __src, __line LIMIT 1",
         flat,
-    ).fetchone()
-    src, line, col = row if row else (0, 0, 0)
+    ).fetchall()
+    src, line, col = row[0] if row else (0, 0, 0)
     reason = "bill of materials has a cycle: " + " -> ".join(cycle)
     raise ImportRejected([Problem(sources[int(src)].raw.label, int(line), int(col), reason)])
 
@@ -274,7 +290,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table) -> TableCounts:
                count(*) FILTER (WHERE __same)
         FROM (SELECT s.__src, t.{quote(table.key[0])} IS NOT NULL AS __found,
                      coalesce({same}, false) AS __same
-              FROM {typed} s LEFT JOIN {target} t ON {on})""").fetchone()  # type: ignore[misc]
+              FROM {typed} s LEFT JOIN {target} t ON {on})""").fetchall()[0]
     updated = n - inserted - unchanged
     cols = ", ".join(quote(c) for c in table.column_names)
     if updated:

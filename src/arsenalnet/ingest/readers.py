@@ -18,7 +18,13 @@ import pyarrow.parquet as pq
 
 from arsenalnet.ingest.problems import ImportRejected, Problem
 
-FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,14 @@ def file_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ImportRejected(
-            [Problem(str(path), 1, 0, f"unknown file type {path.suffix!r}: use .csv, .parquet or .jsonl")]
+            [
+                Problem(
+                    str(path),
+                    1,
+                    0,
+                    f"unknown file type {path.suffix!r}: use .csv, .parquet or .jsonl",
+                )
+            ]
         )
     return fmt
 
@@ -122,7 +135,12 @@ def diagnose_csv(label: str, data: bytes, n_fields: int) -> list[Problem]:
             raw.decode("utf-8")
         except UnicodeDecodeError as e:
             problems.append(
-                Problem(label, lineno, _field_at(raw, e.start), f"invalid UTF-8 byte 0x{raw[e.start]:02x}")
+                Problem(
+                    label,
+                    lineno,
+                    _field_at(raw, e.start),
+                    f"invalid UTF-8 byte 0x{raw[e.start]:02x}",
+                )
             )
     if problems:
         return problems
@@ -136,8 +154,12 @@ def diagnose_csv(label: str, data: bytes, n_fields: int) -> list[Problem]:
                 problems.append(Problem(label, start, 0, "empty line"))
             elif len(row) < n_fields:
                 problems.append(
-                    Problem(label, start, len(row) + 1,
-                            f"expected {n_fields} fields, found {len(row)} (truncated row?)")
+                    Problem(
+                        label,
+                        start,
+                        len(row) + 1,
+                        f"expected {n_fields} fields, found {len(row)} (truncated row?)",
+                    )
                 )
             elif len(row) > n_fields:
                 problems.append(
@@ -173,7 +195,9 @@ def read_jsonl(path: Path) -> RawFile:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as e:
-                problems.append(Problem(label, lineno, e.start + 1, f"invalid UTF-8 byte 0x{raw[e.start]:02x}"))
+                problems.append(
+                    Problem(label, lineno, e.start + 1, f"invalid UTF-8 byte 0x{raw[e.start]:02x}")
+                )
                 continue
             if not text.strip():
                 continue

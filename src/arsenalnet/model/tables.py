@@ -15,7 +15,7 @@ ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"
 NAICS_PATTERN = r"[0-9]{2,6}"
 
-S, I, F, L = ColumnType.STR, ColumnType.INT, ColumnType.FLOAT, ColumnType.STR_LIST
+S, INT, F, L = ColumnType.STR, ColumnType.INT, ColumnType.FLOAT, ColumnType.STR_LIST
 
 
 def _id(name: str, what: str) -> Column:
@@ -26,7 +26,9 @@ def _country(name: str = "country", what: str = "ISO 3166-1 alpha-3 country code
     return Column(name, S, what, pattern=ISO3_PATTERN)
 
 
-def _choices(enum: type[ProductKind | SizeClass | Priority | TransportMode | CountryGroup]) -> tuple[str, ...]:
+def _choices(
+    enum: type[ProductKind | SizeClass | Priority | TransportMode | CountryGroup],
+) -> tuple[str, ...]:
     return tuple(m.value for m in enum)
 
 
@@ -55,7 +57,12 @@ ORGANIZATION = Table(
         _id("org_id", "organization"),
         Column("name", S, "legal or common name"),
         _country("country", "country of the firm's headquarters (ISO3)"),
-        Column("size_class", S, "small (<100 employees), medium (<500), large", choices=_choices(SizeClass)),
+        Column(
+            "size_class",
+            S,
+            "small (<100 employees), medium (<500), large",
+            choices=_choices(SizeClass),
+        ),
         Column("uei", S, "SAM Unique Entity ID", nullable=True, pattern=r"[A-Z0-9]{12}"),
         Column("cage", S, "CAGE code", nullable=True, pattern=r"[A-Z0-9]{5}"),
     ),
@@ -75,7 +82,7 @@ FACILITY = Table(
         Column("lat", F, "latitude", unit="degrees", nullable=True, minimum=-90, maximum=90),
         Column("lon", F, "longitude", unit="degrees", nullable=True, minimum=-180, maximum=180),
         Column("naics", S, "NAICS industry code (2 to 6 digits)", pattern=NAICS_PATTERN),
-        Column("employees", I, "employees at the site", unit="persons", nullable=True, minimum=0),
+        Column("employees", INT, "employees at the site", unit="persons", nullable=True, minimum=0),
         Column(
             "control_systems",
             L,
@@ -99,7 +106,13 @@ PRODUCT = Table(
         Column("name", S, "product name"),
         Column("kind", S, "place in a bill of materials", choices=_choices(ProductKind)),
         Column("unit", S, "unit its quantities are counted in (each, kg, t, L, m)"),
-        Column("hs_code", S, "Harmonized System code (2 to 10 digits)", nullable=True, pattern=r"[0-9]{2,10}"),
+        Column(
+            "hs_code",
+            S,
+            "Harmonized System code (2 to 10 digits)",
+            nullable=True,
+            pattern=r"[0-9]{2,10}",
+        ),
         Column("naics", S, "NAICS industry that makes it", nullable=True, pattern=NAICS_PATTERN),
         Column("critical_mineral", S, "USGS critical mineral it is or mainly contains", nullable=True),
     ),
@@ -112,8 +125,14 @@ BOM_LINE = Table(
     (
         _id("parent_id", "parent product"),
         _id("child_id", "child (input) product"),
-        Column("qty_per_unit", F, "child units per parent unit", unit="child unit / parent unit",
-               minimum=0, min_exclusive=True),
+        Column(
+            "qty_per_unit",
+            F,
+            "child units per parent unit",
+            unit="child unit / parent unit",
+            minimum=0,
+            min_exclusive=True,
+        ),
     ),
     key=("parent_id", "child_id"),
     foreign_keys=(
@@ -131,12 +150,28 @@ CAPABILITY = Table(
         _id("facility_id", "facility"),
         _id("product_id", "product"),
         Column("capacity_per_day", F, "most it can make per day", unit="product units / day", minimum=0),
-        Column("utilization", F, "share of capacity in use in normal times", unit="fraction",
-               minimum=0, maximum=1),
-        Column("inventory_days", F, "inventory of its inputs, in days of normal use", unit="days",
-               minimum=0),
-        Column("ramp_days", F, "days to reach full capacity from normal utilization", unit="days",
-               minimum=0),
+        Column(
+            "utilization",
+            F,
+            "share of capacity in use in normal times",
+            unit="fraction",
+            minimum=0,
+            maximum=1,
+        ),
+        Column(
+            "inventory_days",
+            F,
+            "inventory of its inputs, in days of normal use",
+            unit="days",
+            minimum=0,
+        ),
+        Column(
+            "ramp_days",
+            F,
+            "days to reach full capacity from normal utilization",
+            unit="days",
+            minimum=0,
+        ),
     ),
     key=("facility_id", "product_id"),
     foreign_keys=(
@@ -152,8 +187,15 @@ SUPPLY_LINK = Table(
         _id("supplier_id", "supplier facility"),
         _id("buyer_id", "buyer facility"),
         _id("product_id", "product shipped"),
-        Column("share", F, "share of the buyer's need of this product it supplies", unit="fraction",
-               minimum=0, min_exclusive=True, maximum=1),
+        Column(
+            "share",
+            F,
+            "share of the buyer's need of this product it supplies",
+            unit="fraction",
+            minimum=0,
+            min_exclusive=True,
+            maximum=1,
+        ),
         Column("lead_time_days", F, "days from shipment to arrival", unit="days", minimum=0),
         Column("mode", S, "transport mode", choices=_choices(TransportMode)),
     ),
@@ -180,14 +222,25 @@ DEMAND = Table(
         Column("customer", S, "program or customer that needs it", pattern=ID_PATTERN),
         Column("qty_per_day", F, "quantity needed per day", unit="product units / day", minimum=0),
         Column("priority", S, "DPAS rating: DX, DO or none", choices=_choices(Priority)),
-        Column("start_day", I, "first day of the need (day 0 = today)", unit="day", minimum=0),
-        Column("end_day", I, "last day of the need; empty = open-ended", unit="day", nullable=True,
-               minimum=0),
+        Column("start_day", INT, "first day of the need (day 0 = today)", unit="day", minimum=0),
+        Column(
+            "end_day",
+            INT,
+            "last day of the need; empty = open-ended",
+            unit="day",
+            nullable=True,
+            minimum=0,
+        ),
     ),
     key=("product_id", "customer", "start_day"),
     foreign_keys=(ForeignKey(("product_id",), "product", ("product_id",)),),
-    checks=(Check("end_day IS NULL OR end_day >= start_day", "end_day",
-                  "end_day must not be before start_day"),),
+    checks=(
+        Check(
+            "end_day IS NULL OR end_day >= start_day",
+            "end_day",
+            "end_day must not be before start_day",
+        ),
+    ),
 )
 
 TABLE_ORDER: tuple[str, ...] = (
@@ -205,8 +258,17 @@ TABLE_ORDER: tuple[str, ...] = (
 
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (COUNTRY, COUNTRY_GROUP, ORGANIZATION, FACILITY, PRODUCT, BOM_LINE, CAPABILITY,
-              SUPPLY_LINK, DEMAND)
+    for t in (
+        COUNTRY,
+        COUNTRY_GROUP,
+        ORGANIZATION,
+        FACILITY,
+        PRODUCT,
+        BOM_LINE,
+        CAPABILITY,
+        SUPPLY_LINK,
+        DEMAND,
+    )
 }
 
 

@@ -112,7 +112,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row count per twin table."""
         return {
-            name: int(self.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0])  # type: ignore[index]
+            name: int(self.execute(f"SELECT count(*) FROM {quote(name)}").fetchall()[0][0])
             for name in TABLE_ORDER
         }
 

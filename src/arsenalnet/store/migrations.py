@@ -29,8 +29,8 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
                 "but is not an ArsenalNet store"
             )
         return 0
-    row = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    row = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchall()
+    return int(row[0][0]) if row else 0
 
 
 def _step(con: duckdb.DuckDBPyConnection, version: int) -> None:
@@ -45,7 +45,7 @@ def _step(con: duckdb.DuckDBPyConnection, version: int) -> None:
                     con.execute(add_column_sql(table, column))
     if version == 1:
         con.executemany("INSERT INTO country VALUES (?, ?)", country_rows())
-        con.executemany('INSERT INTO country_group VALUES (?, ?)', country_group_rows())
+        con.executemany("INSERT INTO country_group VALUES (?, ?)", country_group_rows())
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
@@ -66,9 +66,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int
                 con.execute(f"CREATE TABLE {META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
                 con.execute(f"INSERT INTO {META_TABLE} VALUES ('schema_version', '0')")
             _step(con, version)
-            con.execute(
-                f"UPDATE {META_TABLE} SET value = ? WHERE key = 'schema_version'", [str(version)]
-            )
+            con.execute(f"UPDATE {META_TABLE} SET value = ? WHERE key = 'schema_version'", [str(version)])
             con.commit()
         except BaseException:
             con.rollback()

@@ -1,0 +1,1 @@
+"""The ``arsenal`` command line: a thin layer over the library."""

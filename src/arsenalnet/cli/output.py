@@ -1,0 +1,54 @@
+"""Printing: rich tables for people, JSON for machines, a progress display for long work."""
+
+import dataclasses
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def print_json(obj: Any) -> None:
+    """Write ``obj`` (dataclasses allowed) as JSON to standard output."""
+
+    def default(o: Any) -> Any:
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            return dataclasses.asdict(o)
+        raise TypeError(f"cannot serialize {type(o).__name__}")
+
+    sys.stdout.write(json.dumps(obj, default=default, indent=2) + "\n")
+
+
+@contextmanager
+def progress(title: str, *, quiet: bool = False) -> Iterator[Callable[[str], None]]:
+    """A live progress display (to stderr); yields ``step(message)`` to report a phase."""
+    if quiet or not err_console.is_terminal:
+        start = time.perf_counter()
+
+        def log(msg: str) -> None:
+            if not quiet:
+                err_console.print(f"[dim]{title}: {msg} ({time.perf_counter() - start:.1f} s)[/dim]")
+
+        yield log
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(bar_width=None),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(title, total=None)
+
+        def step(msg: str) -> None:
+            bar.update(task, description=f"{title}: {msg}")
+
+        yield step

@@ -1,0 +1,1 @@
+"""The national synthetic industrial base, calibrated to published statistics."""
