@@ -3,6 +3,8 @@
 import os
 import sys
 
+from typer.exceptions import TyperException
+
 from arsenalnet.cli import build, transfer, twin  # noqa: F401  (registers the commands)
 from arsenalnet.cli.app import app
 from arsenalnet.cli.output import err_console
@@ -21,14 +23,10 @@ def run() -> None:
             raise
         err_console.print(e.diagnostics(), markup=False, highlight=False, soft_wrap=True)
         sys.exit(e.exit_code)
+    except TyperException as e:
+        e.show()  # a usage error: bad command, option or argument
+        sys.exit(e.exit_code)
     except Exception as e:
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            sys.exit(2)
-        if isinstance(e, click.exceptions.Abort):
-            sys.exit(130)
         if debug:
             raise
         err_console.print(f"error: {type(e).__name__}: {e}", markup=False, highlight=False, soft_wrap=True)

@@ -3,7 +3,6 @@
 import dataclasses
 import json
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,13 +29,7 @@ def print_json(obj: Any) -> None:
 def progress(title: str, *, quiet: bool = False) -> Iterator[Callable[[str], None]]:
     """A live progress display (to stderr); yields ``step(message)`` to report a phase."""
     if quiet or not err_console.is_terminal:
-        start = time.perf_counter()
-
-        def log(msg: str) -> None:
-            if not quiet:
-                err_console.print(f"[dim]{title}: {msg} ({time.perf_counter() - start:.1f} s)[/dim]")
-
-        yield log
+        yield lambda msg: None
         return
     with Progress(
         SpinnerColumn(),

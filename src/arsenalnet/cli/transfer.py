@@ -1,5 +1,6 @@
 """Moving data in and out: ``import``, ``export``."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,13 @@ from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, print_json, progress
 from arsenalnet.ingest import ImportReport, import_files
 from arsenalnet.store import Store
+
+
+class ExportFormat(StrEnum):
+    """Formats ``arsenal export`` writes."""
+
+    PARQUET = "parquet"
+    CSV = "csv"
 
 
 def render_import(report: ImportReport) -> None:
@@ -57,7 +65,7 @@ def import_cmd(
 @app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="Folder to write one file per table into.")],
-    format: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    format: Annotated[ExportFormat, typer.Option("--format", help="File format.")] = ExportFormat.PARQUET,
     db: DbOption = None,
 ) -> None:
     """Write every table of the twin to DIR as Parquet or CSV (re-importable with `arsenal import`).
@@ -66,5 +74,5 @@ def export(
     """
     with Store(db, read_only=True) as store, progress("exporting") as step:
         step(str(directory))
-        paths = store.export(directory, format)
+        paths = store.export(directory, format.value)
     console.print(f"wrote {len(paths)} files to {directory}")

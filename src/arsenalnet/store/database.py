@@ -26,6 +26,12 @@ class StoreError(ArsenalError):
     """The store could not be opened, read or written."""
 
 
+class QueryError(StoreError):
+    """A user's read-only query was refused (bad SQL, or it tried to write)."""
+
+    exit_code = 2
+
+
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     """The store's path: ``db`` if given, else ``$ARSENAL_DB``, else ``./arsenal.duckdb``."""
     return Path(db or os.environ.get(ENV_VAR) or DEFAULT_DB)
@@ -126,7 +132,12 @@ class Store:
         """Run a read-only query and return its rows."""
         if not self.read_only:
             raise StoreError("query() needs a store opened with read_only=True")
-        return self.arrow(sql)
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        except duckdb.Error as e:
+            raise QueryError(f"query refused: {_first_line(e)}") from e
+        except AttributeError as e:  # a statement with no result, e.g. SET
+            raise QueryError("query refused: it returns no rows") from e
 
     def export(self, directory: str | os.PathLike[str], fmt: str = "parquet") -> list[Path]:
         """Write every twin table to ``directory/<table>.<fmt>``; return the paths.

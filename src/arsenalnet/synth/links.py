@@ -38,7 +38,7 @@ from arsenalnet.synth.products import Bom, Products
 
 CAPS_P = (0.6, 0.28, 0.12)
 """P(a facility makes 1, 2, 3 generic products)."""
-SUPPLIERS_P = 0.55
+SUPPLIERS_P = 0.66
 """Suppliers per (buyer, input): geometric(p), mean 1/p, capped at MAX_SUPPLIERS."""
 MAX_SUPPLIERS = 12
 ATTACHMENT_EXPONENT = 0.75

@@ -898,15 +898,16 @@ def add_reference_items(
         for child, _ in item.children:
             suppliers = makers.get(child, [])
             for buyer in makers[item.product_id]:
-                options = [s for s in suppliers if s != buyer]
-                for s in options:
+                if buyer in suppliers:
+                    continue  # made in house: no supply link
+                for s in suppliers:
                     abroad = home[s] != home.get(buyer, "USA")
                     rows.add(
                         "supply_link",
                         supplier_id=s,
                         buyer_id=buyer,
                         product_id=child,
-                        share=1.0 / len(options),
+                        share=1.0 / len(suppliers),
                         lead_time_days=35.0 if abroad else item.lead_time_days,
                         mode="sea" if abroad else "truck",
                     )
