@@ -23,9 +23,11 @@ def run() -> None:
             raise
         err_console.print(e.diagnostics(), markup=False, highlight=False, soft_wrap=True)
         sys.exit(e.exit_code)
-    except TyperException as e:
-        e.show()  # a usage error: bad command, option or argument
-        sys.exit(e.exit_code)
+    except TyperException as e:  # a usage error: bad command, option or argument
+        show = getattr(e, "show", None)
+        if callable(show):
+            show()
+        sys.exit(int(getattr(e, "exit_code", 2)))
     except Exception as e:
         if debug:
             raise
