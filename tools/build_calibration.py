@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python tools/build_calibration.py [SHARED_DATA_DIR]
 
-Reads the cited public tables in ``/work/shared/data`` (see its README) and writes
+Reads the cited public tables in ``../shared/data`` (see its README) and writes
 small derived CSVs to ``src/arsenalnet/synth/data/``. Every output is described,
 with its source and transformation, in ``src/arsenalnet/synth/data/README.md``.
 The raw files are never copied into the package. A few tables that are not in
@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "arsenalnet" / "synth" / "data"
-DEFAULT_SHARED = Path("/work/shared/data")
+DEFAULT_SHARED = ROOT.parent / "shared" / "data"
 
 MINMFG_BEA = (
     "211", "212", "213", "311FT", "313TT", "315AL", "321", "322", "323", "324", "325", "326",

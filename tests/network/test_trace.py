@@ -7,6 +7,8 @@ the forge buys steel from two mills (USA 70%, CAN 30%); both mills buy ore
 from one mine (USA).
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -73,3 +75,24 @@ def test_downstream_from_the_mine_and_depth(net: Network) -> None:
 def test_unknown_id_is_refused(net: Network) -> None:
     with pytest.raises(UnknownId, match="unknown id 'prd:nope'"):
         trace(net, "prd:nope")
+
+
+def test_inputs_made_in_house_are_followed(tiny_store: Store, tmp_path: Path) -> None:
+    """If the forge also makes steel, tier 2 holds the forge itself (in house) besides the mills."""
+    from arsenalnet.ingest import import_files
+
+    extra = tmp_path / "capability.csv"
+    extra.write_text(
+        "facility_id,product_id,capacity_per_day,utilization,inventory_days,ramp_days\n"
+        "fac:forge,prd:steel,5,0.5,0,30\n"
+    )
+    import_files(tiny_store, [extra])
+    net = compile_network(tiny_store.read_tables())
+    tier2 = trace(net, "prd:shell", up=True).tiers[2]
+    nodes = sorted((n.facility_id, n.in_house, n.share) for n in tier2.nodes)
+    assert nodes == [("fac:forge", True, 1.0), ("fac:mill-a", False, 0.7), ("fac:mill-b", False, 0.3)]
+    down = trace(net, "fac:forge", up=False)
+    assert [sorted((n.facility_id, n.product_id) for n in t.nodes) for t in down.tiers] == [
+        [("fac:forge", "prd:body"), ("fac:forge", "prd:steel")],
+        [("fac:lap", "prd:shell")],
+    ]

@@ -4,8 +4,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from arsenalnet.ingest import import_tables
 from arsenalnet.model.errors import InputError
+from arsenalnet.store import Store
 from arsenalnet.synth.generate import generate_twin
 from arsenalnet.synth.reference import DEMAND, ITEMS, REFERENCE_END_ITEMS, required_flow
 
@@ -96,3 +100,14 @@ def test_shares_of_each_buyer_and_product_sum_to_one(twin: dict[str, pa.Table]) 
 def test_size_out_of_range_is_refused(n: int) -> None:
     with pytest.raises(InputError, match="--facilities must be between"):
         generate_twin(n, seed=1)
+
+
+@settings(max_examples=8, deadline=None)
+@given(n=st.integers(1000, 3000), seed=st.integers(0, 2**31))
+def test_any_generated_twin_passes_full_import_validation(
+    tmp_path_factory: pytest.TempPathFactory, n: int, seed: int
+) -> None:
+    """Generic base plus reference items always pass every rule of the import path."""
+    with Store(tmp_path_factory.mktemp("gen") / "twin.duckdb") as store:
+        report = import_tables(store, generate_twin(n, seed))
+        assert report.counts["facility"].inserted >= n

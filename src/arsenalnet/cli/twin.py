@@ -98,7 +98,7 @@ def render_trace(report: TraceReport, limit: int) -> None:
                 f"[red]{n.country}[/red]" if n.foreign_adversary else n.country,
                 n.product_id,
                 f"{n.via_facility_id} ({n.via_product_id})" if tier.depth else "",
-                f"{n.share:.2f}" if tier.depth else "",
+                ("in house" if n.in_house else f"{n.share:.2f}") if tier.depth else "",
                 "[yellow]sole[/yellow]" if n.sole_sourced and tier.depth else "",
             )
         console.print(t)

@@ -29,19 +29,61 @@ def shown(expr: str) -> str:
     return f"'''' || left(CAST({expr} AS VARCHAR), 40) || ''''"
 
 
+INT_TEXT = r"[+-]?[0-9]+"
+FLOAT_TEXT = r"(?i)[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?|[+-]?(inf|infinity|nan)"
+"""The text forms a number may take in a file (no hex, no digit separators)."""
+
+INTEGER_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "HUGEINT",
+)
+FLOAT_TYPES = ("FLOAT", "DOUBLE", "DECIMAL")
+
+
+def _text(q: str) -> str:
+    return f"trim(CAST({q} AS VARCHAR))"
+
+
 def cast_sql(column: Column, raw_type: str) -> str:
-    """SQL that turns a raw cell into the column's type (NULL when it cannot)."""
+    """SQL that turns a raw cell into the column's type (NULL when it cannot).
+
+    Text must look like a number of the column's kind (``1.5`` is no integer,
+    ``0x10`` and ``1_000`` are no numbers); an empty string or an empty list is
+    a missing value in every format, as an empty CSV cell is.
+    """
     q = quote(column.name)
+    numeric = raw_type.startswith(INTEGER_TYPES + FLOAT_TYPES)
     if column.type is ColumnType.STR_LIST:
         if raw_type.endswith("[]"):
-            return f"TRY_CAST({q} AS VARCHAR[])"
+            return f"CASE WHEN len(TRY_CAST({q} AS VARCHAR[])) > 0 THEN TRY_CAST({q} AS VARCHAR[]) END"
         return (
-            f"CASE WHEN trim(CAST({q} AS VARCHAR)) = '' THEN NULL ELSE "
+            f"CASE WHEN {_text(q)} = '' THEN NULL ELSE "
             f"list_transform(string_split(CAST({q} AS VARCHAR), ';'), lambda x: trim(x)) END"
         )
     if column.type is ColumnType.STR:
-        return f"CAST({q} AS VARCHAR)"
-    return f"TRY_CAST(trim(CAST({q} AS VARCHAR)) AS {column.type.value})"
+        return f"NULLIF(CAST({q} AS VARCHAR), '')"
+    if column.type is ColumnType.INT:
+        if raw_type.startswith(INTEGER_TYPES):
+            return f"TRY_CAST({q} AS BIGINT)"
+        if numeric:
+            return f"CASE WHEN {q} = trunc({q}) THEN TRY_CAST({q} AS BIGINT) END"
+        return (
+            f"CASE WHEN regexp_full_match({_text(q)}, '{INT_TEXT}') THEN TRY_CAST({_text(q)} AS BIGINT) END"
+        )
+    if column.type is ColumnType.FLOAT:
+        if numeric:
+            return f"TRY_CAST({q} AS DOUBLE)"
+        return (
+            f"CASE WHEN regexp_full_match({_text(q)}, '{FLOAT_TEXT}') THEN TRY_CAST({_text(q)} AS DOUBLE) END"
+        )
+    return f"TRY_CAST({_text(q)} AS {column.type.value})"
 
 
 def cell_checks(src: int, column: Column, position: int, raw_type: str, relation: str) -> list[str]:
@@ -54,9 +96,18 @@ def cell_checks(src: int, column: Column, position: int, raw_type: str, relation
         out.append(f"{head}, {prio} AS __prio, {reason_sql} AS reason FROM {relation} WHERE {where}")
 
     name = literal(column.name)
-    if not column.nullable:
-        add(0, f"{q} IS NULL", f"{name} || ': a value is required'")
     typed = cast_sql(column, raw_type)
+    if not column.nullable:
+        missing = f"{q} IS NULL" if column.type in EXPECTED_TYPE else f"({typed}) IS NULL"
+        add(0, missing, f"{name} || ': a value is required'")
+    if column.type is ColumnType.STR_LIST:
+        bad_item = "i IS NULL OR i = '' OR contains(i, ';') OR i <> trim(i)"
+        add(
+            3,
+            f"list_bool_or(list_transform({typed}, lambda i: {bad_item}))",
+            f"{name} || ': list items must be non-empty, without '';'' or surrounding spaces, got ' || "
+            f"{shown(q)}",
+        )
     if column.type in EXPECTED_TYPE:
         add(
             1,

@@ -76,6 +76,8 @@ def read_csv(path: Path) -> RawFile:
     if not data.strip():
         raise ImportRejected([Problem(label, 1, 0, "empty file: expected a header row")])
     header = _csv_header(label, data)
+    if _has_blank_line(data):
+        raise ImportRejected(diagnose_csv(label, data, len(header)))
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -93,6 +95,15 @@ def read_csv(path: Path) -> RawFile:
         raise ImportRejected(problems or [Problem(label, 1, 0, f"unreadable CSV: {e}")]) from e
     lines = pa.array(range(2, table.num_rows + 2), pa.int64())
     return _with_lines(label, header, table, lines)
+
+
+def _has_blank_line(data: bytes) -> bool:
+    """True if an empty line stands before the last line with content."""
+    for sep in (b"\n\n", b"\n\r\n"):
+        i = data.find(sep)
+        if i >= 0 and data[i:].strip(b"\r\n"):
+            return True
+    return False
 
 
 def _csv_header(label: str, data: bytes) -> tuple[str, ...]:
@@ -169,8 +180,22 @@ def diagnose_csv(label: str, data: bytes, n_fields: int) -> list[Problem]:
                 problems.append(Problem(label, start, 0, "line break inside a quoted value"))
             start = reader.line_num + 1
     except csv.Error as e:
-        problems.append(Problem(label, reader.line_num or start, 0, f"malformed CSV: {e}"))
+        if "end of data" in str(e):
+            line = raw_lines[start - 1] if start - 1 < len(raw_lines) else b""
+            problems.append(Problem(label, start, _open_quote_field(line), "quoted value is never closed"))
+        else:
+            problems.append(Problem(label, reader.line_num or start, 0, f"malformed CSV: {e}"))
     return problems
+
+
+def _open_quote_field(line: bytes) -> int:
+    """1-based field of the quote left open at the end of ``line`` (0 if none is)."""
+    opened, quoted = -1, False
+    for i, b in enumerate(line):
+        if b == 0x22:
+            quoted = not quoted
+            opened = i if quoted else opened
+    return _field_at(line, opened) if quoted else 0
 
 
 def read_parquet(path: Path) -> RawFile:
@@ -201,6 +226,7 @@ def read_jsonl(path: Path) -> RawFile:
                 continue
             if not text.strip():
                 continue
+            text = text.rstrip("\r\n")
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as e:

@@ -25,6 +25,7 @@ class TraceNode:
     share: float
     sole_sourced: bool
     foreign_adversary: bool
+    in_house: bool
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def trace(net: Network, root: str, *, up: bool = True, depth: int | None = None)
     for t in traverse(net, f0, p0, up=up, depth=depth):
         country = net.countries.take(net.facility_country[t.facility])
         nodes = [
-            TraceNode(fid, pid, c, vf, vp, float(s), bool(n == 1), bool(a))
-            for fid, pid, c, vf, vp, s, n, a in zip(
+            TraceNode(fid, pid, c, vf, vp, float(s), bool(n == 1), bool(a), bool(h))
+            for fid, pid, c, vf, vp, s, n, a, h in zip(
                 net.facilities.take(t.facility),
                 net.products.take(t.product),
                 country,
@@ -90,6 +91,7 @@ def trace(net: Network, root: str, *, up: bool = True, depth: int | None = None)
                 t.share,
                 t.n_sources,
                 fa[t.facility],
+                t.in_house,
                 strict=True,
             )
         ]

@@ -2,14 +2,15 @@
 
 A node is a capability: a facility making a product. Upstream of node
 (f, p) are the nodes (s, c) where c is an input of p in the bill of materials
-and s ships c to f. Downstream is the reverse. Every step is vectorized over
-the whole frontier.
+and s ships c to f, and the node (f, c) when f makes c itself (in house).
+Downstream is the reverse. Every step is vectorized over the whole frontier.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from arsenalnet.network.compile import Network
 from arsenalnet.network.index import Int32Array
@@ -23,8 +24,9 @@ class Tier:
 
     ``facility``/``product`` (N,) are the nodes; ``via_facility``/``via_product``
     the node of the previous tier they connect to (the first such, by index);
-    ``share`` the link's share. ``n_sources`` (N,) counts the distinct facilities
-    at this tier that supply the same product: 1 means sole-sourced at this tier.
+    ``share`` the link's share (1 for an input made in house, where ``in_house``
+    is True). ``n_sources`` (N,) counts the distinct facilities at this tier that
+    supply the same product: 1 means sole-sourced at this tier.
     """
 
     depth: int
@@ -34,6 +36,7 @@ class Tier:
     via_product: Int32Array
     share: npt.NDArray[np.float64]
     n_sources: IntArray
+    in_house: npt.NDArray[np.bool_]
 
 
 def _expand(indptr: npt.NDArray[np.integer], rows: npt.NDArray[np.integer]) -> tuple[IntArray, IntArray]:
@@ -51,39 +54,72 @@ def start_nodes(net: Network, *, product: int = -1, facility: int = -1) -> tuple
     return net.cap_facility[mask], net.cap_product[mask]
 
 
-def _step_up(net: Network, f: Int32Array, p: Int32Array) -> tuple[IntArray, IntArray]:
-    """(frontier position, link index) for every link feeding an input of each node."""
+@dataclass(frozen=True)
+class _Keys:
+    """Sorted int64 keys ``facility * P + product`` of links (by buyer) and capabilities."""
+
+    link: IntArray
+    cap: IntArray
+    parents: sp.csr_matrix
+
+    @classmethod
+    def of(cls, net: Network) -> "_Keys":
+        n_p = net.n_products
+        return cls(
+            net.link_buyer.astype(np.int64) * n_p + net.link_product,
+            net.cap_facility.astype(np.int64) * n_p + net.cap_product,
+            net.bom.T.tocsr(),
+        )
+
+
+def _contains(sorted_keys: IntArray, wanted: IntArray) -> npt.NDArray[np.bool_]:
+    """Which ``wanted`` keys are in ``sorted_keys``."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(wanted), dtype=bool)
+    i = np.clip(np.searchsorted(sorted_keys, wanted), 0, len(sorted_keys) - 1)
+    found: npt.NDArray[np.bool_] = sorted_keys[i] == wanted
+    return found
+
+
+Step = tuple[IntArray, IntArray, IntArray, npt.NDArray[np.float64], npt.NDArray[np.bool_]]
+"""(frontier position, next facility, next product, share, in house) per edge."""
+
+
+def _step_up(net: Network, keys: _Keys, f: Int32Array, p: Int32Array) -> Step:
+    """Every supplier of every input of each node, and inputs the node's facility makes itself."""
     owner, pos = _expand(net.bom.indptr, p)
-    child = net.bom.indices[pos]
-    buyer = f[owner]
-    key = buyer.astype(np.int64) * net.n_products + child
-    link_key = net.link_buyer.astype(np.int64) * net.n_products + net.link_product
-    lo, hi = np.searchsorted(link_key, key, "left"), np.searchsorted(link_key, key, "right")
+    child = net.bom.indices[pos].astype(np.int64)
+    buyer = f[owner].astype(np.int64)
+    key = buyer * net.n_products + child
+    lo, hi = np.searchsorted(keys.link, key, "left"), np.searchsorted(keys.link, key, "right")
     counts = hi - lo
-    who = np.repeat(owner, counts)
     links = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
-    return who, links
+    own = _contains(keys.cap, key)
+    return (
+        np.concatenate([np.repeat(owner, counts), owner[own]]),
+        np.concatenate([net.link_supplier[links], buyer[own]]),
+        np.concatenate([net.link_product[links], child[own]]),
+        np.concatenate([net.share[links], np.ones(own.sum())]),
+        np.concatenate([np.zeros(len(links), dtype=bool), np.ones(own.sum(), dtype=bool)]),
+    )
 
 
-def _step_down(
-    net: Network, f: Int32Array, p: Int32Array
-) -> tuple[IntArray, Int32Array, Int32Array, IntArray]:
-    """(frontier position, buyer, buyer's product, link) for every use of each node's output."""
+def _step_down(net: Network, keys: _Keys, f: Int32Array, p: Int32Array) -> Step:
+    """Every product made from each node's output: by its buyers, or in house."""
     owner, pos = _expand(net.out_indptr, f)
     links = net.out_order[pos]
     keep = net.link_product[links] == p[owner]
     owner, links = owner[keep], links[keep]
-    buyer = net.link_buyer[links]
-    # products the buyer makes that use this product
-    parents = net.bom.T.tocsr()
-    o2, pos2 = _expand(parents.indptr, net.link_product[links])
-    parent = parents.indices[pos2].astype(np.int32)
-    b2 = buyer[o2]
-    cap_key = net.cap_facility.astype(np.int64) * net.n_products + net.cap_product
-    wanted = b2.astype(np.int64) * net.n_products + parent
-    i = np.clip(np.searchsorted(cap_key, wanted), 0, max(len(cap_key) - 1, 0))
-    made = cap_key[i] == wanted if len(cap_key) else np.zeros(len(wanted), bool)
-    return owner[o2][made], b2[made], parent[made], links[o2][made]
+    # (frontier position, facility using the output, share) for buyers and for the maker itself
+    who = np.concatenate([owner, np.arange(len(f), dtype=np.int64)])
+    user = np.concatenate([net.link_buyer[links], f]).astype(np.int64)
+    share = np.concatenate([net.share[links], np.ones(len(f))])
+    in_house = np.concatenate([np.zeros(len(links), dtype=bool), np.ones(len(f), dtype=bool)])
+    o2, pos2 = _expand(keys.parents.indptr, p[who])
+    parent = keys.parents.indices[pos2].astype(np.int64)
+    made = _contains(keys.cap, user[o2] * net.n_products + parent)
+    o2 = o2[made]
+    return who[o2], user[o2], parent[made], share[o2], in_house[o2]
 
 
 def traverse(
@@ -95,19 +131,16 @@ def traverse(
     number of tiers after tier 0.
     """
     n_p = net.n_products
+    keys = _Keys.of(net)
     seen = np.unique(f0.astype(np.int64) * n_p + p0)
-    ones = np.ones(len(f0))
-    tiers = [Tier(0, f0, p0, f0, p0, ones, np.ones(len(f0), dtype=np.int64))]
+    n0 = len(f0)
+    tiers = [Tier(0, f0, p0, f0, p0, np.ones(n0), np.ones(n0, dtype=np.int64), np.zeros(n0, dtype=bool))]
     f, p = f0, p0
     d = 0
     while len(f) and (depth is None or d < depth):
         d += 1
-        if up:
-            who, links = _step_up(net, f, p)
-            nf, np_ = net.link_supplier[links], net.link_product[links]
-        else:
-            who, nf, np_, links = _step_down(net, f, p)
-        key = nf.astype(np.int64) * n_p + np_
+        who, nf, np_, share, own = (_step_up if up else _step_down)(net, keys, f, p)
+        key = nf * n_p + np_
         uniq, first = np.unique(key, return_index=True)
         sources_per_product = np.bincount(uniq % n_p, minlength=n_p)
         new = ~np.isin(uniq, seen)
@@ -115,18 +148,10 @@ def traverse(
             break
         first = first[new]
         seen = np.union1d(seen, uniq[new])
-        nf, np_, who, links = nf[first], np_[first], who[first], links[first]
-        n_src = sources_per_product[np_]
-        tiers.append(
-            Tier(
-                d,
-                nf.astype(np.int32),
-                np_.astype(np.int32),
-                f[who],
-                p[who],
-                net.share[links],
-                n_src.astype(np.int64),
-            )
-        )
-        f, p = nf.astype(np.int32), np_.astype(np.int32)
+        next_f: Int32Array = nf[first].astype(np.int32)
+        next_p: Int32Array = np_[first].astype(np.int32)
+        who = who[first]
+        n_src = sources_per_product[next_p].astype(np.int64)
+        tiers.append(Tier(d, next_f, next_p, f[who], p[who], share[first], n_src, own[first]))
+        f, p = next_f, next_p
     return tiers

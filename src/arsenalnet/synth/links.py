@@ -6,7 +6,7 @@ a maker); domestic mines and refiners (NAICS 2122, 3313, 3314) also make one
 critical mineral each, and foreign mineral producers make only theirs.
 
 Supply links: for every domestic facility and every BOM child ``c`` of the
-products it makes, ``k`` suppliers are drawn (``k`` geometric, mean ~1.8)
+products it makes, ``k`` suppliers are drawn (``k`` geometric, mean ~1.5)
 among the makers of ``c`` with probability proportional to their size
 ((employees per product) ** 0.75: preferential attachment, heavy-tailed out-degree).
 The foreign pool is chosen with probability = the BEA 2023 import share of

@@ -894,12 +894,16 @@ def add_reference_items(
     generic = [f for pid in minerals for f in makers.get(pid, [])]
     at = pc.index_in(pa.array(generic, pa.string()), value_set=fac["facility_id"]).to_pylist()
     home.update({f: str(country[i]) for f, i in zip(generic, at, strict=True)})
+    buyers = sorted({f for pid in made_here for f in makers[pid]})
+    link = twin["supply_link"]
+    bought = link.filter(pc.is_in(link["buyer_id"], pa.array(buyers, pa.string())))
+    already = set(zip(bought["buyer_id"].to_pylist(), bought["product_id"].to_pylist(), strict=True))
     for item in ITEMS:
         for child, _ in item.children:
             suppliers = makers.get(child, [])
             for buyer in makers[item.product_id]:
-                if buyer in suppliers:
-                    continue  # made in house: no supply link
+                if buyer in suppliers or (buyer, child) in already:
+                    continue  # made in house, or a generic plant that already buys it
                 for s in suppliers:
                     abroad = home[s] != home.get(buyer, "USA")
                     rows.add(
