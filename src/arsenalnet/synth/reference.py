@@ -346,15 +346,7 @@ def add_reference_items(
             end_day=None,
         )
     out = dict(twin)
-    for name in (
-        "organization",
-        "facility",
-        "product",
-        "bom_line",
-        "capability",
-        "supply_link",
-        "demand",
-    ):
+    for name in rows.data:
         extra = rows.table(name)
         out[name] = pa.concat_tables([twin[name].cast(extra.schema), extra]) if name in twin else extra
     return out
