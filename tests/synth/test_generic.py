@@ -186,11 +186,15 @@ def test_calibration_links() -> None:
     lk, fac = d["supply_link"], d["facility"]
     n = fac.num_rows
     mean = lk.num_rows / n
-    assert 4.0 <= mean <= 6.0
+    assert 3.5 <= mean <= 6.0  # about 5 at national scale (1M facilities: 4.9, see benchmarks)
     _, out = np.unique(col(lk, "supplier_id"), return_counts=True)
     _, inn = np.unique(col(lk, "buyer_id"), return_counts=True)
     assert out.max() > 20 * mean
-    assert inn.max() > 4 * mean
+    assert inn.max() > 20 * mean
+    # heavy tails: the complementary CDF falls slower than any exponential (power-law-like)
+    for degree in (out, inn):
+        ccdf = [(degree >= k).mean() for k in (10, 20, 40)]
+        assert ccdf[2] > 0 and ccdf[1] / ccdf[0] < 1 and ccdf[2] / ccdf[1] >= 0.5 * ccdf[1] / ccdf[0]
     foreign = set(col(fac, "facility_id")[col(fac, "country") != "USA"].tolist())
     share_foreign = np.isin(col(lk, "supplier_id"), list(foreign)).mean()
     assert 0.10 < share_foreign < 0.40  # BEA import shares of intermediate goods ~15-30%

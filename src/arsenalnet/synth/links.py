@@ -6,7 +6,7 @@ a maker); domestic mines and refiners (NAICS 2122, 3313, 3314) also make one
 critical mineral each, and foreign mineral producers make only theirs.
 
 Supply links: for every domestic facility and every BOM child ``c`` of the
-products it makes, ``k`` suppliers are drawn (``k`` geometric, mean ~1.5)
+products it makes, ``k`` suppliers are drawn (``k`` geometric, mean rising with the buyer's size)
 among the makers of ``c`` with probability proportional to their size
 ((employees per product) ** 0.75: preferential attachment, heavy-tailed out-degree).
 The foreign pool is chosen with probability = the BEA 2023 import share of
@@ -38,9 +38,12 @@ from arsenalnet.synth.products import Bom, Products
 
 CAPS_P = (0.6, 0.28, 0.12)
 """P(a facility makes 1, 2, 3 generic products)."""
-SUPPLIERS_P = 0.66
-"""Suppliers per (buyer, input): geometric(p), mean 1/p, capped at MAX_SUPPLIERS."""
-MAX_SUPPLIERS = 12
+SUPPLIERS_EXTRA = 0.3
+"""Suppliers per (buyer, input) are geometric with mean ``1 + SUPPLIERS_EXTRA * (e / 20) ** SIZE_EXPONENT``
+for a buyer of ``e`` employees: larger plants spread an input over more suppliers, which gives the
+heavy-tailed in-degree of measured firm networks (capped at MAX_SUPPLIERS)."""
+SIZE_EXPONENT = 1.0
+MAX_SUPPLIERS = 100
 ATTACHMENT_EXPONENT = 0.75
 """Supplier choice weight = (employees per product) ** this (< 1 softens the hubs)."""
 FINAL_DEMAND_SHARE = 0.5
@@ -153,7 +156,8 @@ def make_links(
     pairs, need_pair = np.unique(pair_key, return_inverse=True)
     buyer_of_pair, child_of_pair = pairs // n_p, pairs % n_p
     # draws
-    k = np.minimum(rng.geometric(SUPPLIERS_P, pairs.size), MAX_SUPPLIERS)
+    mean_k = 1.0 + SUPPLIERS_EXTRA * (fac.employees[buyer_of_pair] / 20.0) ** SIZE_EXPONENT
+    k = np.minimum(rng.geometric(1.0 / mean_k), MAX_SUPPLIERS)
     d_pair = np.repeat(np.arange(pairs.size), k)
     d_buyer, d_child = buyer_of_pair[d_pair], child_of_pair[d_pair]
     mineral = prd.mineral[d_child]
