@@ -1,6 +1,6 @@
 """`arsenal import` of a 5M-row supply_link CSV with full validation: rows per second.
 
-Builds a 1M-facility twin, exports it as CSV, loads every table but
+Builds a 1.1M-facility twin (about 5.4M links), exports it as CSV, loads every table but
 supply_link into a fresh store, and cuts the supply_link export to its first
 5,000,000 rows. Then it times, side by side on the same machine:
 
@@ -11,7 +11,7 @@ supply_link into a fresh store, and cuts the supply_link export to its first
 
 Target: >= 200,000 rows/s with full validation.
 
-Usage: .venv/bin/python benchmarks/bench_import.py [FACILITIES]
+Usage: .venv/bin/python benchmarks/bench_import.py [FACILITIES]  (default 1,100,000)
 """
 
 import shutil
@@ -32,7 +32,7 @@ ROWS = 5_000_000
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_100_000
     print(f"machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

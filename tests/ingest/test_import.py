@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
-from arsenalnet.ingest import import_files
+from arsenalnet.ingest import ImportRejected, import_files, import_tables
 from arsenalnet.store import Store
 from factories import TINY
 
@@ -68,3 +69,8 @@ def test_export_then_import_gives_the_same_twin(tiny_store: Store, tmp_path: Pat
             after = fresh.read_tables()
         for name, table in before.items():
             assert after[name].equals(table), (fmt, name)
+
+
+def test_unknown_in_memory_table_is_refused(store: Store) -> None:
+    with pytest.raises(ImportRejected, match="unknown table 'factory'"):
+        import_tables(store, {"factory": pa.table({"x": [1]})})

@@ -20,6 +20,8 @@ from arsenalnet.synth.generate import (
     generate_twin,
 )
 
+GENERATE_STEPS = 9
+"""Phases reported while generating: six of the generic base, the reference items, validate, write."""
 DEMO_FACILITIES = 20_000
 DEMO_SEED = 2024
 
@@ -29,7 +31,7 @@ def build_twin(store: Store, facilities: int, seed: int, *, replace: bool) -> Im
     counts = store.counts()
     if not replace and any(counts[t] for t in ("facility", "product")):
         raise InputError(f"{store.path} already holds a twin: pass --replace to overwrite it")
-    with progress(f"generating {facilities:,} facilities") as step:
+    with progress(f"generating {facilities:,} facilities", steps=GENERATE_STEPS) as step:
         tables = generate_twin(facilities, seed, progress=step)
         return import_tables(store, tables, replace=True, label=f"generated(seed={seed})", progress=step)
 

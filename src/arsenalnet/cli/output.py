@@ -26,8 +26,12 @@ def print_json(obj: Any) -> None:
 
 
 @contextmanager
-def progress(title: str, *, quiet: bool = False) -> Iterator[Callable[[str], None]]:
-    """A live progress display (to stderr); yields ``step(message)`` to report a phase."""
+def progress(title: str, *, steps: int | None = None, quiet: bool = False) -> Iterator[Callable[[str], None]]:
+    """A live progress bar on stderr (in a terminal); yields ``step(message)``.
+
+    Each call of ``step`` starts the next of ``steps`` phases (the bar fills
+    by one); with ``steps=None`` the bar pulses.
+    """
     if quiet or not err_console.is_terminal:
         yield lambda msg: None
         return
@@ -39,9 +43,15 @@ def progress(title: str, *, quiet: bool = False) -> Iterator[Callable[[str], Non
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task(title, total=None)
+        task = bar.add_task(title, total=steps)
+        done = [0]
 
         def step(msg: str) -> None:
+            if done[0] and steps is not None:
+                bar.advance(task)
+            done[0] += 1
             bar.update(task, description=f"{title}: {msg}")
 
         yield step
+        if steps is not None:
+            bar.update(task, completed=steps)

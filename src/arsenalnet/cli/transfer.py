@@ -49,7 +49,7 @@ def import_cmd(
     Examples: `arsenal import facility.csv capability.parquet`,
     `arsenal import links.jsonl --table supply_link`
     """
-    with Store(db) as store, progress("importing", quiet=json) as step:
+    with Store(db) as store, progress("importing", steps=len(paths) + 2, quiet=json) as step:
         report = import_files(store, paths, table, progress=step)
     if json:
         print_json(

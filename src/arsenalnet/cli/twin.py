@@ -119,7 +119,7 @@ def trace_cmd(
 
     Examples: `arsenal trace prd:155mm-shell --up`, `arsenal trace fac:0000042 --down --depth 2 --json`
     """
-    with Store(db, read_only=True) as store, progress("tracing", quiet=json) as step:
+    with Store(db, read_only=True) as store, progress("tracing", steps=2, quiet=json) as step:
         step("reading the twin")
         tables = store.read_tables()
         step("compiling")

@@ -124,6 +124,11 @@ def import_sources(
     store: Store, sources: list[Source], *, replace: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Validate every source, then write them all in one transaction (or nothing)."""
+    unknown = [
+        Problem(s.raw.label, 0, 0, f"unknown table {s.table!r}") for s in sources if s.table not in TABLES
+    ]
+    if unknown:
+        raise ImportRejected(unknown)
     _check_headers(sources)
     by_table: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(sources):
