@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from arsenalnet.model import CountryGroup, Priority
@@ -28,17 +29,22 @@ class Network:
     (``facilities.ids[i]`` is facility ``i``'s string id). Per-row arrays are
     aligned with the row order given below.
 
-    - ``facility_country`` (F,) country index; ``facility_region`` (F,) region id strings.
+    - ``facility_country`` (F,) country index; ``facility_region``, ``facility_naics`` (F,)
+      strings; ``facility_org`` (F,) index into ``organizations``; the control-system
+      platforms of facility f are ``control_systems.ids[control_index[control_indptr[f]:
+      control_indptr[f+1]]]``.
+    - ``product_kind``, ``product_naics``, ``product_hs`` (P,) strings.
     - ``country_groups`` (C, G) bool: membership of country c in group ``groups[g]``.
     - ``bom`` (P, P) CSR: ``bom[parent, child]`` = child units per parent unit.
     - capabilities, sorted by (facility, product): ``cap_facility``, ``cap_product``
       (K,), ``capacity`` (units/day), ``utilization`` (fraction), ``inventory_days``,
       ``ramp_days`` (days).
     - links, sorted by (buyer, product, supplier): ``link_supplier``, ``link_buyer``,
-      ``link_product`` (L,), ``share`` (fraction), ``lead_time`` (days);
-      ``supply`` (F, F) CSR with the link index + 1 as data, so ``supply[s, b]``
-      finds a link from supplier s to buyer b (of any product).
-    - demand rows: ``demand_product`` (D,), ``demand_qty`` (units/day),
+      ``link_product`` (L,), ``share`` (fraction), ``lead_time`` (days), ``link_mode`` (strings); ``link_source`` (L,)
+      the capability (supplier, product) that ships it. CSR row pointers over
+      facilities: the links into buyer b are ``in_indptr[b]:in_indptr[b+1]``; the links
+      out of supplier s are ``out_order[out_indptr[s]:out_indptr[s+1]]``.
+    - demand rows: ``demand_product``, ``demand_customer`` (D,), ``demand_qty`` (units/day),
       ``demand_priority`` (0 DX, 1 DO, 2 none), ``demand_start``/``demand_end`` (day;
       -1 = open-ended).
     """
@@ -50,6 +56,14 @@ class Network:
     facility_country: Int32Array
     facility_region: pa.Array
     facility_naics: pa.Array
+    organizations: Index
+    facility_org: Int32Array
+    control_systems: Index
+    control_indptr: Int64Array
+    control_index: Int32Array
+    product_kind: pa.Array
+    product_naics: pa.Array
+    product_hs: pa.Array
     country_groups: npt.NDArray[np.bool_]
     bom: sp.csr_matrix
     cap_facility: Int32Array
@@ -63,10 +77,13 @@ class Network:
     link_product: Int32Array
     share: FloatArray
     lead_time: FloatArray
+    link_mode: pa.Array
+    link_source: Int64Array
     in_indptr: Int64Array
     out_order: Int64Array
     out_indptr: Int64Array
     demand_product: Int32Array
+    demand_customer: pa.Array
     demand_qty: FloatArray
     demand_priority: npt.NDArray[np.int8]
     demand_start: Int64Array
@@ -144,6 +161,16 @@ def compile_network(tables: Mapping[str, pa.Table]) -> Network:
     n_f = len(facilities)
     out_order = np.argsort(ls, kind="stable").astype(np.int64)
 
+    cap_key = cf[corder].astype(np.int64) * n_p + cp[corder]
+    wanted = ls.astype(np.int64) * n_p + lp
+    at = np.clip(np.searchsorted(cap_key, wanted), 0, max(len(cap_key) - 1, 0))
+    link_source = np.where(cap_key[at] == wanted, at, -1) if len(cap_key) else np.full(len(ls), -1)
+
+    organizations = Index.of(fac["org_id"])
+    systems = fac["control_systems"].combine_chunks()
+    flat = pc.list_flatten(systems)
+    control_systems = Index.of(flat) if len(flat) else Index(pa.array([], pa.string()))
+    lengths = pc.list_value_length(systems).fill_null(0).to_numpy(zero_copy_only=False)
     dem = tables["demand"]
     rank = {p.value: p.rank for p in Priority}
     return Network(
@@ -154,6 +181,14 @@ def compile_network(tables: Mapping[str, pa.Table]) -> Network:
         facility_country=countries.codes(fac["country"]),
         facility_region=fac["region"].combine_chunks(),
         facility_naics=fac["naics"].combine_chunks(),
+        organizations=organizations,
+        facility_org=organizations.codes(fac["org_id"]),
+        control_systems=control_systems,
+        control_indptr=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        control_index=control_systems.codes(flat) if len(flat) else np.zeros(0, np.int32),
+        product_kind=prd["kind"].combine_chunks(),
+        product_naics=prd["naics"].combine_chunks(),
+        product_hs=prd["hs_code"].combine_chunks(),
         country_groups=membership,
         bom=bom,
         cap_facility=cf[corder],
@@ -167,10 +202,13 @@ def compile_network(tables: Mapping[str, pa.Table]) -> Network:
         link_product=lp,
         share=_np(link["share"], np.float64)[lorder],
         lead_time=_np(link["lead_time_days"], np.float64)[lorder],
+        link_source=link_source.astype(np.int64),
+        link_mode=link["mode"].combine_chunks().take(pa.array(lorder)),
         in_indptr=_indptr(lb, n_f),
         out_order=out_order,
         out_indptr=_indptr(ls[out_order], n_f),
         demand_product=products.codes(dem["product_id"]),
+        demand_customer=dem["customer"].combine_chunks(),
         demand_qty=_np(dem["qty_per_day"], np.float64),
         demand_priority=np.array([rank[v] for v in dem["priority"].to_pylist()], dtype=np.int8),
         demand_start=_np(dem["start_day"], np.int64),
