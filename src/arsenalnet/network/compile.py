@@ -44,7 +44,8 @@ class Network:
       the capability (supplier, product) that ships it. CSR row pointers over
       facilities: the links into buyer b are ``in_indptr[b]:in_indptr[b+1]``; the links
       out of supplier s are ``out_order[out_indptr[s]:out_indptr[s+1]]``.
-    - demand rows: ``demand_product``, ``demand_customer`` (D,), ``demand_qty`` (units/day),
+    - demand rows: ``demand_product``, ``demand_customer`` (D,), ``demand_qty``
+      (units/day),
       ``demand_priority`` (0 DX, 1 DO, 2 none), ``demand_start``/``demand_end`` (day;
       -1 = open-ended).
     """
