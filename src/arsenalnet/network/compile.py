@@ -40,8 +40,8 @@ class Network:
       (K,), ``capacity`` (units/day), ``utilization`` (fraction), ``inventory_days``,
       ``ramp_days`` (days).
     - links, sorted by (buyer, product, supplier): ``link_supplier``, ``link_buyer``,
-      ``link_product`` (L,), ``share`` (fraction), ``lead_time`` (days), ``link_mode`` (strings); ``link_source`` (L,)
-      the capability (supplier, product) that ships it. CSR row pointers over
+      ``link_product`` (L,), ``share`` (fraction), ``lead_time`` (days), ``link_mode``
+      (strings); ``link_source`` (L,) the capability (supplier, product) that ships it. CSR row pointers over
       facilities: the links into buyer b are ``in_indptr[b]:in_indptr[b+1]``; the links
       out of supplier s are ``out_order[out_indptr[s]:out_indptr[s+1]]``.
     - demand rows: ``demand_product``, ``demand_customer`` (D,), ``demand_qty``
