@@ -36,11 +36,12 @@ def test_version_1_file_is_upgraded_keeping_rows(tmp_path: Path) -> None:
     con.close()
     assert "control_systems" not in _columns(path, "facility")
     with Store(path) as s:
-        assert current_version(s.con) == 2
+        assert current_version(s.con) == 3
         rows = s.read_table("facility").to_pylist()
     assert rows[0]["facility_id"] == "fac:a"
     assert rows[0]["control_systems"] is None
     assert "control_systems" in _columns(path, "facility")
+    assert "scenario_text" in _columns(path, "run")
 
 
 def test_newer_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -49,7 +50,7 @@ def test_newer_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute(f"UPDATE {META_TABLE} SET value = '99' WHERE key = 'schema_version'")
     con.close()
-    with pytest.raises(SchemaError, match=r"schema version 99, newer than this ArsenalNet understands \(2\)"):
+    with pytest.raises(SchemaError, match=r"schema version 99, newer than this ArsenalNet understands \(3\)"):
         Store(path)
 
 

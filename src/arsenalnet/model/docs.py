@@ -8,6 +8,7 @@ the page and the declarations disagree.
 import sys
 from pathlib import Path
 
+from arsenalnet.model.results import RESULT_ORDER, RESULT_TABLES
 from arsenalnet.model.schema import Column, Table
 from arsenalnet.model.tables import SCHEMA_VERSION, TABLE_ORDER, TABLES
 
@@ -49,6 +50,13 @@ def render() -> str:
     """The generated part of the data-model page."""
     body = [f"Schema version {SCHEMA_VERSION}.", ""]
     body += [table_markdown(TABLES[name]) + "\n" for name in TABLE_ORDER]
+    body += [
+        "### Results the store keeps",
+        "",
+        "Written by the engines' commands, not by import; not exported.",
+        "",
+    ]
+    body += [table_markdown(RESULT_TABLES[name]) + "\n" for name in RESULT_ORDER]
     return "\n".join([BEGIN, *body, END])
 
 

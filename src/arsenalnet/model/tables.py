@@ -8,8 +8,9 @@ is in days. Ids are strings chosen by whoever owns the data (``fac:…``,
 from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
 from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
 
-SCHEMA_VERSION = 2
-"""The newest schema version this code knows. Version 2 added ``facility.control_systems``."""
+SCHEMA_VERSION = 3
+"""The newest schema version this code knows. Version 2 added ``facility.control_systems``,
+version 3 the ``run`` table of recorded simulations."""
 
 ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"

@@ -5,7 +5,7 @@ translated into :class:`StoreError` at this boundary.
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from arsenalnet.model import TABLE_ORDER, TABLES, ArsenalError
+from arsenalnet.model.results import RESULT_TABLES
 from arsenalnet.store.ddl import key_order, quote
 from arsenalnet.store.migrations import migrate
 
@@ -24,6 +25,12 @@ SEED_TABLES = ("country", "country_group")
 
 class StoreError(ArsenalError):
     """The store could not be opened, read or written."""
+
+
+class RunNotFound(StoreError):
+    """No recorded run has the id asked for."""
+
+    exit_code = 2
 
 
 class QueryError(StoreError):
@@ -127,6 +134,30 @@ class Store:
         for name in reversed(TABLE_ORDER):
             if name not in SEED_TABLES:
                 self.execute(f"DELETE FROM {quote(name)}")
+
+    def record_run(self, row: Mapping[str, Any]) -> None:
+        """Append one recorded run (columns of the ``run`` table) in its own transaction."""
+        cols = RESULT_TABLES["run"].column_names
+        with self.transaction():
+            names, marks = ", ".join(quote(c) for c in cols), ", ".join("?" * len(cols))
+            self.execute(f"INSERT INTO run ({names}) VALUES ({marks})", [row.get(c) for c in cols])
+
+    def runs(self) -> pa.Table:
+        """Every recorded run, oldest first."""
+        return self.arrow("SELECT * FROM run ORDER BY created_at, run_id")
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """One recorded run; a unique prefix of its id is enough."""
+        rows = self.execute(
+            "SELECT * FROM run WHERE run_id = ? OR starts_with(run_id, ?) ORDER BY run_id", [run_id, run_id]
+        ).fetchall()
+        exact = [r for r in rows if r[0] == run_id]
+        if exact:
+            rows = exact
+        if len(rows) != 1:
+            why = "no run has" if not rows else f"{len(rows)} runs match"
+            raise RunNotFound(f"{why} id {run_id!r}: see `arsenal runs`")
+        return dict(zip(RESULT_TABLES["run"].column_names, rows[0], strict=True))
 
     def query(self, sql: str) -> pa.Table:
         """Run a read-only query and return its rows."""

@@ -1,7 +1,8 @@
 """Versioned schema migrations, derived from each column's and table's ``since``.
 
 Version 1 created the architecture's nine tables and seeded countries and
-country groups; version 2 added ``facility.control_systems``. Opening an older
+country groups; version 2 added ``facility.control_systems``; version 3 the
+``run`` table. Opening an older
 file upgrades it in one transaction per step; a newer file is refused.
 """
 
@@ -9,6 +10,7 @@ import duckdb
 
 from arsenalnet.model import SCHEMA_VERSION, TABLE_ORDER, TABLES
 from arsenalnet.model.errors import ArsenalError
+from arsenalnet.model.results import RESULT_ORDER, RESULT_TABLES
 from arsenalnet.model.seeds import country_group_rows, country_rows
 from arsenalnet.store.ddl import add_column_sql, create_table_sql
 
@@ -35,8 +37,8 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def _step(con: duckdb.DuckDBPyConnection, version: int) -> None:
     """Apply the changes that schema ``version`` introduced."""
-    for name in TABLE_ORDER:
-        table = TABLES[name]
+    for name in TABLE_ORDER + RESULT_ORDER:
+        table = TABLES.get(name) or RESULT_TABLES[name]
         if table.since == version:
             con.execute(create_table_sql(table, version))
         elif table.since < version:

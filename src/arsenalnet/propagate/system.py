@@ -1,0 +1,264 @@
+"""The firm-level system the engine steps: nodes, input slots, arcs, and the baseline.
+
+Built once from a :class:`~arsenalnet.network.Network`:
+
+- a **node** k is a capability: facility f makes product p (the Network's
+  capability order);
+- an **input slot** s = (f, c) is facility f's inventory of input c, shared by
+  every node of f whose product needs c; **edges** (k, s, a) say node k uses
+  a units of slot s's product per unit it makes (the bill of materials);
+- a **supply arc** brings product c from a supplier node (s, c) into a slot:
+  every supply link whose buyer uses the product, plus an in-house arc where a
+  facility makes an input itself and buys it from nobody; slots with neither
+  are outside the mapped base and never constrain production;
+- a **final arc** carries a demand row (a program's need of an end item) to
+  one maker of that item, in proportion to the makers' capacity.
+
+The baseline is the steady state the twin's data describe: every node makes
+``x0 = max(utilization * capacity, intermediate orders + program demand)``,
+solved by fixed-point iteration (the capability graph is acyclic, because the
+bill of materials is). What a node makes beyond the orders it receives goes to
+unrated final demand outside the twin (households, exports, other programs).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from arsenalnet.network import Network
+from arsenalnet.propagate.rationing import N_CLASSES
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+MIN_INVENTORY_DAYS = 1.0
+"""A slot holds at least one day of use: the deliveries of the day before."""
+
+
+@dataclass(frozen=True)
+class FirmSystem:
+    """Static structure and baseline of the firm-level model.
+
+    Shapes: K nodes, S slots, E edges, A supply arcs, R final arcs, D demand rows.
+    Quantities are in each product's units; rates per day.
+    """
+
+    node_facility: IntArray
+    node_product: IntArray
+    edge_node: IntArray
+    """(E,) sorted: the edges of node k are ``edge_ptr[k]:edge_ptr[k+1]``."""
+    edge_ptr: IntArray
+    edge_slot: IntArray
+    edge_qty: FloatArray
+    edge_days: FloatArray
+    """(E,) inventory target of the edge's input, in days of the node's use (>= 1)."""
+    slot_facility: IntArray
+    slot_product: IntArray
+    slot_supplied: npt.NDArray[np.bool_]
+    """(S,) False for slots no arc feeds (outside the mapped base: never short)."""
+    arc_source: IntArray
+    arc_slot: IntArray
+    arc_share: FloatArray
+    """(A,) share of the slot's orders the arc gets at baseline (sums to 1 per slot)."""
+    arc_link: IntArray
+    """(A,) index of the Network link, or -1 for an in-house arc."""
+    final_source: IntArray
+    final_row: IntArray
+    final_share: FloatArray
+    x0: FloatArray
+    """(K,) baseline production, units/day."""
+    capacity: FloatArray
+    """(K,) capacity, units/day (raised to ``x0`` where the data's orders exceed it)."""
+    ramp_days: FloatArray
+    other_demand: FloatArray
+    """(K,) baseline unrated final demand outside the twin, units/day."""
+    row_qty: FloatArray
+    """(D,) baseline quantity of each demand row (0 where inactive on day 0), units/day."""
+    row_class: IntArray
+    row_start: IntArray
+    row_end: IntArray
+    slot_mix: FloatArray
+    """(3, S) baseline DPAS class mix (DX, DO, unrated) of each slot's orders."""
+    n_links: int
+    over_capacity: int
+    """Nodes whose baseline orders exceeded their capacity in the data."""
+
+    @property
+    def n_nodes(self) -> int:
+        """K."""
+        return len(self.node_facility)
+
+    @property
+    def n_slots(self) -> int:
+        """S."""
+        return len(self.slot_facility)
+
+
+def _expand(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """(row number, position) for every position of every row of a CSR structure."""
+    counts = (indptr[rows + 1] - indptr[rows]).astype(np.int64)
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+    offsets = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, np.repeat(indptr[rows].astype(np.int64), counts) + offsets
+
+
+def _segment_share(groups: IntArray, weight: FloatArray, n: int) -> FloatArray:
+    """``weight`` normalized to sum 1 within each group (equal split where the group sums to 0)."""
+    total = np.bincount(groups, weight, minlength=n)
+    count = np.bincount(groups, minlength=n).astype(np.float64)
+    return np.where(
+        total[groups] > 0,
+        weight / np.where(total[groups] > 0, total[groups], 1.0),
+        1.0 / np.maximum(count[groups], 1.0),
+    )
+
+
+def _baseline_mix(
+    x: FloatArray,
+    program: FloatArray,
+    other: FloatArray,
+    edge_node: IntArray,
+    edge_slot: IntArray,
+    qty: FloatArray,
+    arc_source: IntArray,
+    arc_slot: IntArray,
+    arc_share: FloatArray,
+    n_s: int,
+    max_iterations: int,
+) -> FloatArray:
+    """(3, S) class mix of each slot's baseline orders: a rating flows down from the rated
+    demand a node serves to the inputs it orders (fixed point over the acyclic graph)."""
+    n_k = len(x)
+    mix = np.zeros((N_CLASSES, n_s))
+    mix[N_CLASSES - 1] = 1.0
+    use = qty * x[edge_node]
+    use_total = np.bincount(edge_slot, use, minlength=n_s)
+    for _ in range(max_iterations):
+        demand = program.copy()
+        for c in range(N_CLASSES):
+            demand[c] += np.bincount(
+                arc_source, arc_share * use_total[arc_slot] * mix[c, arc_slot], minlength=n_k
+            )
+        demand[N_CLASSES - 1] += other
+        total = demand.sum(axis=0)
+        frac = np.where(total > 0, demand / np.where(total > 0, total, 1.0), 0.0)
+        frac[N_CLASSES - 1] = np.where(total > 0, frac[N_CLASSES - 1], 1.0)
+        nxt = np.empty_like(mix)
+        for c in range(N_CLASSES):
+            by_class = np.bincount(edge_slot, use * frac[c, edge_node], minlength=n_s)
+            nxt[c] = np.where(use_total > 0, by_class / np.where(use_total > 0, use_total, 1.0), mix[c])
+        if np.allclose(nxt, mix, rtol=0.0, atol=1e-13):
+            return nxt
+        mix = nxt
+    return mix
+
+
+def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
+    """Build the firm-level system of ``net`` and solve its baseline."""
+    n_k, n_p = len(net.cap_facility), net.n_products
+    node_f = net.cap_facility.astype(np.int64)
+    node_p = net.cap_product.astype(np.int64)
+
+    # edges: node -> BOM children -> slot (facility, child)
+    owner, pos = _expand(net.bom.indptr.astype(np.int64), node_p)
+    child = net.bom.indices[pos].astype(np.int64)
+    qty = net.bom.data[pos].astype(np.float64)
+    slot_key, edge_slot = np.unique(node_f[owner] * n_p + child, return_inverse=True)
+    n_s = len(slot_key)
+    slot_f, slot_p = slot_key // n_p, slot_key % n_p
+    edge_ptr = np.searchsorted(owner, np.arange(n_k + 1)).astype(np.int64)
+
+    # supply arcs: links whose buyer uses the product, then in-house where no link feeds a slot
+    link_key = net.link_buyer.astype(np.int64) * n_p + net.link_product
+    at = np.clip(np.searchsorted(slot_key, link_key), 0, max(n_s - 1, 0))
+    used = (slot_key[at] == link_key) & (net.link_source >= 0) if n_s else np.zeros(len(link_key), bool)
+    links = np.flatnonzero(used)
+    fed = np.zeros(n_s, dtype=bool)
+    fed[at[links]] = True
+    cap_key = node_f * n_p + node_p
+    own_at = np.clip(np.searchsorted(cap_key, slot_key), 0, max(n_k - 1, 0))
+    in_house = np.flatnonzero(~fed & (cap_key[own_at] == slot_key)) if n_k else np.zeros(0, np.int64)
+    arc_source = np.concatenate([net.link_source[links], own_at[in_house]]).astype(np.int64)
+    arc_slot = np.concatenate([at[links], in_house]).astype(np.int64)
+    arc_link = np.concatenate([links, np.full(len(in_house), -1)]).astype(np.int64)
+    arc_share = _segment_share(arc_slot, np.concatenate([net.share[links], np.ones(len(in_house))]), n_s)
+    supplied = np.zeros(n_s, dtype=bool)
+    supplied[arc_slot] = True
+
+    # final arcs: each demand row to the makers of its product, by capacity
+    maker_order = np.argsort(node_p, kind="stable")
+    maker_ptr = np.searchsorted(node_p[maker_order], np.arange(n_p + 1)).astype(np.int64)
+    rows = np.arange(len(net.demand_product), dtype=np.int64)
+    f_row, f_pos = _expand(maker_ptr, net.demand_product.astype(np.int64))
+    final_source = maker_order[f_pos].astype(np.int64)
+    final_share = _segment_share(f_row, net.capacity[final_source], len(rows))
+    row_qty = np.where(net.demand_start <= 0, net.demand_qty, 0.0)
+
+    # baseline: x = max(utilization * capacity, intermediate orders + program demand)
+    normal = net.utilization * net.capacity
+    program = np.bincount(final_source, row_qty[f_row] * final_share, minlength=n_k)
+    x = np.maximum(normal, program)
+    for _ in range(max_iterations):
+        use = np.bincount(edge_slot, qty * x[owner], minlength=n_s)
+        orders = np.bincount(arc_source, arc_share * use[arc_slot], minlength=n_k)
+        nxt = np.maximum(normal, orders + program)
+        if np.allclose(nxt, x, rtol=1e-12, atol=0.0):
+            x = nxt
+            break
+        x = nxt
+    use = np.bincount(edge_slot, qty * x[owner], minlength=n_s)
+    intermediate = np.bincount(arc_source, arc_share * use[arc_slot], minlength=n_k)
+    other = np.maximum(x - intermediate - program, 0.0)
+    over = x > net.capacity * (1 + 1e-9)
+    row_class = net.demand_priority.astype(np.int64)
+    program_by_class: FloatArray = np.stack(
+        [
+            np.bincount(final_source, row_qty[f_row] * final_share * (row_class[f_row] == c), minlength=n_k)
+            for c in range(N_CLASSES)
+        ]
+    )
+    mix = _baseline_mix(
+        x,
+        program_by_class,
+        other,
+        owner,
+        edge_slot,
+        qty,
+        arc_source,
+        arc_slot,
+        arc_share,
+        n_s,
+        max_iterations,
+    )
+
+    return FirmSystem(
+        node_facility=node_f,
+        node_product=node_p,
+        edge_node=owner,
+        edge_ptr=edge_ptr,
+        edge_slot=edge_slot.astype(np.int64),
+        edge_qty=qty,
+        edge_days=np.maximum(net.inventory_days[owner], MIN_INVENTORY_DAYS),
+        slot_facility=slot_f,
+        slot_product=slot_p,
+        slot_supplied=supplied,
+        arc_source=arc_source,
+        arc_slot=arc_slot,
+        arc_share=arc_share,
+        arc_link=arc_link,
+        final_source=final_source,
+        final_row=f_row,
+        final_share=final_share,
+        x0=x,
+        capacity=np.maximum(net.capacity, x),
+        ramp_days=np.maximum(net.ramp_days, 1.0),
+        other_demand=other,
+        row_qty=net.demand_qty.astype(np.float64),
+        row_class=row_class,
+        row_start=net.demand_start.astype(np.int64),
+        row_end=net.demand_end.astype(np.int64),
+        slot_mix=mix,
+        n_links=net.n_links,
+        over_capacity=int(over.sum()),
+    )
