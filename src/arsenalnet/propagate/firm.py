@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from arsenalnet.propagate.kernel import day_step
 from arsenalnet.propagate.params import Params
-from arsenalnet.propagate.rationing import N_CLASSES, ration_by_priority
+from arsenalnet.propagate.rationing import N_CLASSES
 from arsenalnet.propagate.shocks import Shocks
 from arsenalnet.propagate.system import FirmSystem
 
@@ -45,7 +46,8 @@ class Trajectory:
 
     ``row_delivered`` and ``row_demand`` (days, D): units delivered to and
     demanded by each demand row. ``production_ratio`` (days,) total production
-    over baseline. ``lost_output_days`` (K,): sum over days of ``1 - x/x0``
+    over baseline. Nodes are the Network's capabilities, in its order.
+    ``lost_output_days`` (K,): sum over days of ``1 - x/x0``
     per node (days of normal output lost; days above normal do not offset). ``changes`` are the recorded
     (day, node, production) triples of nodes whose production differs from
     the baseline, when ``record=True``.
@@ -65,25 +67,6 @@ class Trajectory:
     """Smallest input stock before clipping on any day (units; >= 0 up to rounding)."""
     worst_overshipment: float = 0.0
     """Largest ``shipped - produced`` of any node on any day (units/day; <= 0 up to rounding)."""
-
-
-def _segment_min(values: FloatArray, ptr: IntArray, empty: float) -> FloatArray:
-    """Minimum of ``values`` over each segment ``ptr[i]:ptr[i+1]`` (``empty`` for empty ones)."""
-    out = np.full(len(ptr) - 1, empty)
-    nonempty = ptr[1:] > ptr[:-1]
-    if values.size:
-        out[nonempty] = np.minimum.reduceat(values, ptr[:-1][nonempty])
-    return out
-
-
-def _weights(
-    share: FloatArray, group: IntArray, n: int, avail: FloatArray, short: IntArray, switch_days: int
-) -> FloatArray:
-    """Order shares per arc: the baseline share, times what a long-short arc still delivers,
-    renormalized within its group (slot or demand row); unchanged where every arc is short."""
-    w = share * np.where(short >= switch_days, avail, 1.0)
-    total = np.bincount(group, w, minlength=n)
-    return np.where(total[group] > 0, w / np.where(total[group] > 0, total[group], 1.0), share)
 
 
 def simulate(
@@ -111,14 +94,15 @@ def simulate(
     base_use = np.bincount(sy.edge_slot, sy.edge_qty * x0[sy.edge_node], minlength=n_s)
     stock = np.bincount(sy.edge_slot, sy.edge_days * sy.edge_qty * x0[sy.edge_node], minlength=n_s)
     arc_orders = sy.arc_share * base_use[sy.arc_slot]
-    slot_mix = sy.slot_mix.copy()
-    node_class = np.zeros((N_CLASSES, n_k))
-    node_class[N_CLASSES - 1] = 1.0
+    slot_mix = np.ascontiguousarray(sy.slot_mix.T)
+    node_class = np.zeros((n_k, N_CLASSES))
+    node_class[:, N_CLASSES - 1] = 1.0
     headroom = np.zeros(n_k)
     arc_short = np.zeros(n_a, dtype=np.int64)
     final_short = np.zeros(n_r, dtype=np.int64)
     arc_w, final_w = sy.arc_share.copy(), sy.final_share.copy()
     links = sy.arc_link >= 0
+    ramp = sy.ramp_days.astype(np.float64)
 
     row_delivered = np.zeros((days, n_d))
     row_demand = np.zeros((days, n_d))
@@ -128,79 +112,53 @@ def simulate(
     ch_node: list[npt.NDArray[np.int32]] = []
     ch_x: list[npt.NDArray[np.float32]] = []
     total0 = float(x0.sum()) or 1.0
-    over_p, low_s, over_s = -np.inf, np.inf, -np.inf
+    checks = np.array([-np.inf, np.inf, -np.inf])
+    x = np.empty(n_k)
 
     for t in range(days):
-        cap_t = sy.capacity * shocks.capacity_factor(n_k, t)
+        cap_t = sy.capacity * shocks.capacity_factor(n_k, t)[sy.node_cap]
         link_t = np.ones(n_a)
         if shocks.links:
             link_t[links] = shocks.link_factor(sy.n_links, t)[sy.arc_link[links]]
         active = (sy.row_start <= t) & ((sy.row_end < 0) | (sy.row_end >= t))
         row_q = sy.row_qty * active * shocks.demand_factor(n_d, t)
-
-        # 1. demand faced, by class
-        passed = arc_orders * link_t
-        final_q = row_q[sy.final_row] * final_w
-        demand = np.empty((N_CLASSES, n_k))
-        for c in range(N_CLASSES):
-            demand[c] = np.bincount(sy.arc_source, passed * slot_mix[c, sy.arc_slot], minlength=n_k)
-            demand[c] += np.bincount(
-                sy.final_source, final_q * (sy.row_class[sy.final_row] == c), minlength=n_k
-            )
-        demand[N_CLASSES - 1] += sy.other_demand
-        total = demand.sum(axis=0)
-
-        # 2. production: ramped ceiling, then the scarcest input
-        ceiling = cap_t * (normal_share + (1.0 - normal_share) * headroom)
-        plan = np.minimum(total, ceiling)
-        need = np.bincount(sy.edge_slot, sy.edge_qty * plan[sy.edge_node], minlength=n_s)
-        cover = np.ones(n_s)
-        np.divide(stock, need, out=cover, where=(need > 0) & sy.slot_supplied)
-        cover = np.minimum(cover, 1.0)
-        x = plan * _segment_min(cover[sy.edge_slot], sy.edge_ptr, 1.0)
-
-        # 3. rationing in DPAS order
-        fill = ration_by_priority(x, demand)
-        arc_fill = (fill[:, sy.arc_source] * slot_mix[:, sy.arc_slot]).sum(axis=0)
-        delivered = passed * arc_fill
-        final_fill = fill[sy.row_class[sy.final_row], sy.final_source]
-        row_delivered[t] = np.bincount(sy.final_row, final_q * final_fill, minlength=n_d)
-        row_demand[t] = row_q
-
-        # 4. stocks
-        used = np.bincount(sy.edge_slot, sy.edge_qty * x[sy.edge_node], minlength=n_s) * sy.slot_supplied
-        left = stock - used
-        stock = np.maximum(left, 0.0) + np.bincount(sy.arc_slot, delivered, minlength=n_s)
-        shipped = (
-            np.bincount(sy.arc_source, delivered, minlength=n_k)
-            + np.bincount(sy.final_source, final_q * final_fill, minlength=n_k)
-            + sy.other_demand * fill[N_CLASSES - 1]
+        day_step(
+            sy.edge_node,
+            sy.edge_ptr,
+            sy.edge_slot,
+            sy.edge_qty,
+            sy.edge_days,
+            sy.slot_supplied,
+            sy.arc_source,
+            sy.arc_slot,
+            sy.arc_share,
+            sy.final_source,
+            sy.final_row,
+            sy.final_share,
+            sy.row_class,
+            sy.capacity,
+            normal_share,
+            ramp,
+            sy.other_demand,
+            float(p.restore_days),
+            int(p.switch_days),
+            cap_t,
+            link_t,
+            row_q,
+            stock,
+            arc_orders,
+            slot_mix,
+            node_class,
+            headroom,
+            arc_short,
+            final_short,
+            arc_w,
+            final_w,
+            x,
+            row_delivered[t],
+            checks,
         )
-        over_p = max(over_p, float((x - cap_t).max(initial=-np.inf)))
-        low_s = min(low_s, float(left.min(initial=np.inf)))
-        over_s = max(over_s, float((shipped - x).max(initial=-np.inf)))
-
-        # 5. orders for tomorrow, with substitution after switch_days of short deliveries;
-        # an arc that carried no orders is judged by what its supplier could make
-        able = np.minimum(cap_t / np.where(sy.capacity > 0, sy.capacity, 1.0), 1.0)
-        arc_avail = link_t * np.where(passed > 1e-12, arc_fill, able[sy.arc_source])
-        arc_short = np.where(arc_avail < 1.0 - 1e-9, arc_short + 1, 0)
-        arc_w = _weights(sy.arc_share, sy.arc_slot, n_s, arc_avail, arc_short, p.switch_days)
-        final_fill = np.where(final_q > 1e-12, final_fill, able[sy.final_source])
-        final_short = np.where(final_fill < 1.0 - 1e-9, final_short + 1, 0)
-        final_w = _weights(sy.final_share, sy.final_row, n_d, final_fill, final_short, p.switch_days)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            node_class = np.where(total > 0, demand / np.where(total > 0, total, 1.0), node_class)
-        use_plan = sy.edge_qty * plan[sy.edge_node]
-        planned = np.bincount(sy.edge_slot, use_plan, minlength=n_s)
-        target = np.bincount(sy.edge_slot, sy.edge_days * use_plan, minlength=n_s)
-        slot_orders = np.maximum(planned + (target - stock) / p.restore_days, 0.0)
-        arc_orders = slot_orders[sy.arc_slot] * arc_w
-        for c in range(N_CLASSES):
-            by_class = np.bincount(sy.edge_slot, use_plan * node_class[c, sy.edge_node], minlength=n_s)
-            slot_mix[c] = np.where(planned > 0, by_class / np.where(planned > 0, planned, 1.0), slot_mix[c])
-        ramp = 1.0 / sy.ramp_days
-        headroom = np.clip(headroom + np.where(total > ceiling * (1 + 1e-9), ramp, -ramp), 0.0, 1.0)
+        row_demand[t] = row_q
 
         # what is recorded
         rel = x / safe_x0
@@ -209,7 +167,7 @@ def simulate(
         if record:
             moved = np.flatnonzero(np.abs(rel - 1.0) > CHANGED)
             ch_day.append(np.full(len(moved), t, dtype=np.int32))
-            ch_node.append(moved.astype(np.int32))
+            ch_node.append(sy.node_cap[moved].astype(np.int32))
             ch_x.append(x[moved].astype(np.float32))
         if progress:
             progress(t)
@@ -221,12 +179,12 @@ def simulate(
         days=days,
         row_delivered=row_delivered,
         row_demand=row_demand,
-        lost_output_days=lost,
+        lost_output_days=lost[sy.cap_node],
         production_ratio=ratio,
         change_day=cat(ch_day, np.int32),  # type: ignore[arg-type]
         change_node=cat(ch_node, np.int32),  # type: ignore[arg-type]
         change_production=cat(ch_x, np.float32),  # type: ignore[arg-type]
-        worst_overproduction=over_p,
-        lowest_stock=low_s,
-        worst_overshipment=over_s,
+        worst_overproduction=float(checks[0]),
+        lowest_stock=float(checks[1]),
+        worst_overshipment=float(checks[2]),
     )

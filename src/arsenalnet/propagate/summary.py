@@ -114,8 +114,8 @@ def summarize(net: Network, system: FirmSystem, tr: Trajectory, top: int = 10) -
             )
         )
     lost = tr.lost_output_days
-    by_fac = _sum(system.node_facility, lost, net.n_facilities)
-    by_prd = _sum(system.node_product, lost, net.n_products)
+    by_fac = _sum(net.cap_facility, lost, net.n_facilities)
+    by_prd = _sum(net.cap_product, lost, net.n_products)
     region = np.asarray(net.facility_region.fill_null("").to_numpy(zero_copy_only=False), dtype=object)
     country = np.asarray(net.countries.take(net.facility_country), dtype=object)
     region_key = country + "-" + region

@@ -1,0 +1,16 @@
+"""The scenario layer's one error: a bad scenario file, pinned to a file and line."""
+
+from arsenalnet.model.errors import InputError
+
+
+class ScenarioError(InputError):
+    """A scenario file is wrong; the message is ``"<file>:<line>: <reason>"`` (one line, exit code 2).
+
+    ``line`` is 1-based: the line of the YAML key, list item or value at fault.
+    """
+
+    def __init__(self, file: str, line: int, reason: str) -> None:
+        self.file = file
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{file}:{line}: {reason}")

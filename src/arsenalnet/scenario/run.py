@@ -1,0 +1,36 @@
+"""Running a scenario on a compiled network: the library call behind ``arsenal simulate``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from arsenalnet.network import Network
+from arsenalnet.propagate.firm import Trajectory, simulate
+from arsenalnet.propagate.summary import SimulationSummary, summarize
+from arsenalnet.propagate.system import FirmSystem, build_system
+from arsenalnet.scenario.compile import compile_scenario
+from arsenalnet.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario's run: the system it ran on, its day-by-day trajectory and summary."""
+
+    scenario: Scenario
+    system: FirmSystem
+    trajectory: Trajectory
+    summary: SimulationSummary
+
+
+def run_scenario(
+    net: Network,
+    scenario: Scenario,
+    days: int | None = None,
+    *,
+    record: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> ScenarioRun:
+    """Compile ``scenario`` on ``net`` and simulate it for ``days`` (default: the scenario's)."""
+    shocks, params = compile_scenario(scenario, net, days)
+    system = build_system(net)
+    trajectory = simulate(system, shocks, params, record=record, progress=progress)
+    return ScenarioRun(scenario, system, trajectory, summarize(net, system, trajectory))

@@ -1,0 +1,35 @@
+"""Networks for the scenario tests: the tiny twin, and a generated twin of 2,000 facilities."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from arsenalnet.ingest import import_files, import_tables
+from arsenalnet.network import Network, compile_network
+from arsenalnet.store import Store
+from arsenalnet.synth.generate import generate_twin
+from factories import TINY
+
+
+def _compiled(path: Path, load: Callable[[Store], object]) -> Network:
+    store = Store(path)
+    try:
+        load(store)
+        return compile_network(store.read_tables())
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def tiny_net(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """The tiny twin of tests/fixtures/tiny, compiled (read-only: a frozen Network)."""
+    path = tmp_path_factory.mktemp("tiny") / "twin.duckdb"
+    return _compiled(path, lambda store: import_files(store, sorted(TINY.glob("*.csv"))))
+
+
+@pytest.fixture(scope="session")
+def generated_net(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """``generate_twin(2000, 1)`` imported into a store and compiled."""
+    path = tmp_path_factory.mktemp("generated") / "twin.duckdb"
+    return _compiled(path, lambda store: import_tables(store, generate_twin(2000, 1)))
