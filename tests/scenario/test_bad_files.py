@@ -59,8 +59,7 @@ LOAD_ERRORS = [
     (
         "unknown-param.yaml",
         4,
-        "unknown param 'restore_dayz' (did you mean 'restore_days'?); "
-        "allowed: restore_days, switch_days, default_inventory_days",
+        "unknown param 'restore_dayz' (did you mean 'restore_days'?); allowed: restore_days, switch_days",
     ),
     ("param-type.yaml", 5, "switch_days must be an integer >= 0, got 2.5"),
     ("missing-name.yaml", 1, "missing key 'name' in the scenario"),

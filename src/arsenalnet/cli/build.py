@@ -1,5 +1,6 @@
 """Building a twin: ``generate`` and the ``demo`` tour."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -7,6 +8,7 @@ from rich.table import Table
 
 from arsenalnet.cli.app import DbOption, app
 from arsenalnet.cli.output import console, progress
+from arsenalnet.cli.simulate import simulate
 from arsenalnet.cli.twin import load_summary, render_summary
 from arsenalnet.ingest import ImportReport, import_tables
 from arsenalnet.model.errors import InputError
@@ -23,6 +25,8 @@ from arsenalnet.synth.generate import (
 GENERATE_STEPS = 9
 """Phases reported while generating: six of the generic base, the reference items, validate, write."""
 DEMO_FACILITIES = 20_000
+DEMO_SCENARIO = Path("scenarios/ics-cyberattack.yaml")
+DEMO_DAYS = 90
 DEMO_SEED = 2024
 
 
@@ -93,10 +97,15 @@ def render_end_item_trees(store: Store) -> None:
 def demo(
     facilities: Annotated[int, typer.Option("--facilities", help="Size of the demo twin.")] = DEMO_FACILITIES,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = DEMO_SEED,
+    scenario: Annotated[
+        Path, typer.Option("--scenario", help="Scenario the tour simulates.")
+    ] = DEMO_SCENARIO,
+    days: Annotated[int, typer.Option("--days", min=1, help="Days the tour simulates.")] = DEMO_DAYS,
     db: DbOption = None,
 ) -> None:
-    """The tour: generate a national twin into the store, then show what it holds
-    and the supplier trees of the three reference end items.
+    """The tour: generate a national twin into the store, show what it holds and
+    the supplier trees of the three reference end items, then simulate a
+    disruption (a cyberattack on one control-system platform) and show its result.
 
     Example: `arsenal demo` (then try `arsenal trace prd:155mm-shell --up`)
     """
@@ -105,4 +114,12 @@ def demo(
         console.rule(f"[bold]ArsenalNet twin in {store.path}[/bold]")
         render_summary(load_summary(store))
         render_end_item_trees(store)
-    console.print('Next: `arsenal trace prd:guided-missile --up`, `arsenal info`, `arsenal query "…"`')
+    if scenario.is_file():
+        console.rule(f"[bold]A disruption: {scenario}[/bold]")
+        simulate(scenario, days=days, out=None, db=db, json=False)
+    else:
+        console.print(f"(no {scenario} here: run the demo from the repository to see a simulation)")
+    console.print(
+        "Next: `arsenal trace prd:guided-missile --up`, "
+        "`arsenal simulate scenarios/gallium-germanium-ban.yaml --days 365`, `arsenal runs`"
+    )

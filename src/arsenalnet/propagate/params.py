@@ -16,8 +16,11 @@ class Params:
     switch_days: int = 7
     """Days before a buyer reacts to a supplier that delivers less than ordered by
     shifting orders to its other suppliers of the product (and back on recovery)."""
-    default_inventory_days: float = 15.0
-    """Inventory target of an input (days of use) where the data give none (0)."""
+
+    @staticmethod
+    def smallest(name: str) -> float:
+        """The smallest value a parameter may take (``restore_days`` must be > 0: it divides)."""
+        return {"restore_days": 1e-9}.get(name, 0.0)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

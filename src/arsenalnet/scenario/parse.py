@@ -157,9 +157,9 @@ def _params(m: YMap, r: Reader) -> dict[str, float | int]:
                 f"unknown param '{e.key}'{_hint(str(e.key), allowed)}; allowed: {', '.join(allowed)}",
             )
         if types[e.key] is int:
-            out[e.key] = r.integer(e, 0)
+            out[e.key] = r.integer(e, int(Params.smallest(e.key)))
         else:
-            out[e.key] = r.number(e, 0.0)
+            out[e.key] = r.number(e, Params.smallest(e.key))
     return out
 
 
