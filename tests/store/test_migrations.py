@@ -36,7 +36,7 @@ def test_version_1_file_is_upgraded_keeping_rows(tmp_path: Path) -> None:
     con.close()
     assert "control_systems" not in _columns(path, "facility")
     with Store(path) as s:
-        assert current_version(s.con) == 3
+        assert current_version(s.con) == 4
         rows = s.read_table("facility").to_pylist()
     assert rows[0]["facility_id"] == "fac:a"
     assert rows[0]["control_systems"] is None
@@ -50,7 +50,7 @@ def test_newer_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute(f"UPDATE {META_TABLE} SET value = '99' WHERE key = 'schema_version'")
     con.close()
-    with pytest.raises(SchemaError, match=r"schema version 99, newer than this ArsenalNet understands \(3\)"):
+    with pytest.raises(SchemaError, match=r"schema version 99, newer than this ArsenalNet understands \(4\)"):
         Store(path)
 
 
@@ -81,3 +81,30 @@ def test_db_path_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.
     assert resolve_db_path("x.duckdb") == Path("x.duckdb")
     monkeypatch.delenv("ARSENAL_DB")
     assert resolve_db_path() == Path("arsenal.duckdb")
+
+
+def test_constraint_change_rebuilds_the_table_keeping_rows(tmp_path: Path) -> None:
+    """Version 4 widened run.kind: a version-3 file is rebuilt, its runs kept, the new kind accepted."""
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=3)
+    con.execute(
+        "INSERT INTO run VALUES "
+        "('r1', '2026-01-01T00:00:00+00:00', 'simulate', 's', 'x', 10, 0, '0', '{}', NULL)"
+    )
+    con.close()
+    with Store(path) as s:
+        s.record_run(
+            {
+                "run_id": "r2",
+                "created_at": "2026-01-02T00:00:00+00:00",
+                "kind": "simulate-io",
+                "scenario_name": "s",
+                "scenario_text": "x",
+                "days": 5,
+                "seed": 0,
+                "code_version": "0",
+                "summary": "{}",
+            }
+        )
+        assert s.runs()["run_id"].to_pylist() == ["r1", "r2"]

@@ -167,6 +167,12 @@ def runs_show(
     if json:
         print_json({k: v for k, v in row.items() if k != "summary"} | {"summary": summary})
         return
+    if row["kind"] != "simulate":  # an industry-level run: its summary as stored
+        console.print(
+            f"[bold]{row['scenario_name']}: {row['days']} days (run {row['run_id']}, {row['kind']})"
+        )
+        console.print_json(data=summary)
+        return
     render_summary(summary, f"{row['scenario_name']}: {row['days']} days (run {row['run_id']})")
 
 

@@ -100,6 +100,8 @@ class Table:
     checks: tuple[Check, ...] = ()
     acyclic: tuple[str, str] | None = None
     since: int = 1
+    rebuilt: tuple[int, ...] = ()
+    """Schema versions that changed the table's constraints: the upgrade rebuilds it, keeping its rows."""
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from arsenalnet.model import TABLE_ORDER, TABLES, ArsenalError
-from arsenalnet.model.results import RESULT_TABLES
+from arsenalnet.model.results import IO_ORDER, RESULT_TABLES
 from arsenalnet.store.ddl import key_order, quote
 from arsenalnet.store.migrations import migrate
 
@@ -158,6 +158,43 @@ class Store:
             why = "no run has" if not rows else f"{len(rows)} runs match"
             raise RunNotFound(f"{why} id {run_id!r}: see `arsenal runs`")
         return dict(zip(RESULT_TABLES["run"].column_names, rows[0], strict=True))
+
+    def replace_io_table(self, tables: Mapping[str, pa.Table]) -> dict[str, int]:
+        """Replace the stored input-output table with ``tables`` in one transaction.
+
+        ``tables`` maps each name of :data:`~arsenalnet.model.results.IO_ORDER` to an Arrow
+        table with (at least) that table's columns. Every previous row of those tables is
+        deleted first; if any row is refused, nothing changes. Returns the rows written per table.
+        """
+        for name in IO_ORDER:
+            given = tables.get(name)
+            wanted = RESULT_TABLES[name].column_names
+            if given is None or not set(wanted) <= set(given.column_names):
+                raise StoreError(f"replace_io_table needs {name} with columns {', '.join(wanted)}")
+        written: dict[str, int] = {}
+        with self.transaction():
+            for name in reversed(IO_ORDER):
+                self.execute(f"DELETE FROM {quote(name)}")
+            for name in IO_ORDER:
+                cols = RESULT_TABLES[name].column_names
+                names = ", ".join(quote(c) for c in cols)
+                self.con.register("__io_rows", tables[name].select(list(cols)))
+                try:
+                    self.execute(f"INSERT INTO {quote(name)} ({names}) SELECT {names} FROM __io_rows")
+                finally:
+                    self.con.unregister("__io_rows")
+                written[name] = tables[name].num_rows
+        return written
+
+    def read_io_tables(self) -> dict[str, pa.Table]:
+        """The stored input-output table: one Arrow table per name of ``IO_ORDER``, ordered by
+        key, with the model's columns (all empty when no table was imported)."""
+        out = {}
+        for name in IO_ORDER:
+            t = RESULT_TABLES[name]
+            cols = ", ".join(quote(c) for c in t.column_names)
+            out[name] = self.arrow(f"SELECT {cols} FROM {quote(name)} ORDER BY {key_order(t)}")
+        return out
 
     def query(self, sql: str) -> pa.Table:
         """Run a read-only query and return its rows."""

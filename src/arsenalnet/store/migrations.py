@@ -12,7 +12,7 @@ from arsenalnet.model import SCHEMA_VERSION, TABLE_ORDER, TABLES
 from arsenalnet.model.errors import ArsenalError
 from arsenalnet.model.results import RESULT_ORDER, RESULT_TABLES
 from arsenalnet.model.seeds import country_group_rows, country_rows
-from arsenalnet.store.ddl import add_column_sql, create_table_sql
+from arsenalnet.store.ddl import add_column_sql, create_table_sql, quote
 
 META_TABLE = "arsenal_meta"
 
@@ -45,6 +45,12 @@ def _step(con: duckdb.DuckDBPyConnection, version: int) -> None:
             for column in table.columns:
                 if column.since == version:
                     con.execute(add_column_sql(table, column))
+            if version in table.rebuilt:
+                cols = ", ".join(quote(c.name) for c in table.columns_at(version - 1))
+                con.execute(f"ALTER TABLE {quote(table.name)} RENAME TO __old")
+                con.execute(create_table_sql(table, version))
+                con.execute(f"INSERT INTO {quote(table.name)} ({cols}) SELECT {cols} FROM __old")
+                con.execute("DROP TABLE __old")
     if version == 1:
         con.executemany("INSERT INTO country VALUES (?, ?)", country_rows())
         con.executemany("INSERT INTO country_group VALUES (?, ?)", country_group_rows())
