@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from arsenalnet.propagate.kernel import day_step
+from arsenalnet.propagate.kernel import MIX, day_step, prime_demand
 from arsenalnet.propagate.params import Params
 from arsenalnet.propagate.rationing import N_CLASSES
 from arsenalnet.propagate.shocks import Shocks
@@ -69,6 +69,66 @@ class Trajectory:
     """Largest ``shipped - produced`` of any node on any day (units/day; <= 0 up to rounding)."""
 
 
+def _rows(n: int) -> FloatArray:
+    """(n, 8) zeros, each row one 64-byte cache line (the kernel reads a row at random)."""
+    buf = np.zeros(n * 8 + 8)
+    skip = (-buf.ctypes.data % 64) // 8
+    rows: FloatArray = buf[skip : skip + n * 8].reshape(n, 8)
+    return rows
+
+
+@dataclass(frozen=True)
+class _DayFactors:
+    """Today's factor of each shocked node's capacity or shocked arc's link, from the shocks.
+
+    Only the nodes and arcs some shock names are touched day by day; the product over
+    shocks is taken in the shocks' order, as :class:`Shocks` does.
+    """
+
+    shocks: Shocks
+    cap_nodes: IntArray
+    """(n,) nodes some capacity shock names."""
+    cap_pos: list[IntArray]
+    """positions in ``cap_nodes`` of each capacity shock's nodes."""
+    link_arcs: IntArray
+    """(m,) arcs over a link some link shock names."""
+    arc_pos: IntArray
+    """(m,) position of each such arc's link in the shocked links."""
+    link_pos: list[IntArray]
+    n_links: int
+
+    @classmethod
+    def of(cls, sy: FirmSystem, shocks: Shocks) -> "_DayFactors":
+        """Index ``shocks`` by node and arc."""
+        caps = np.unique(np.concatenate([s.nodes for s in shocks.capacity] + [np.zeros(0, np.int64)]))
+        links = np.unique(np.concatenate([s.links for s in shocks.links] + [np.zeros(0, np.int64)]))
+        arcs = np.flatnonzero(np.isin(sy.arc_link, links) & (sy.arc_link >= 0))
+        return cls(
+            shocks=shocks,
+            cap_nodes=sy.cap_node[caps],
+            cap_pos=[np.searchsorted(caps, s.nodes) for s in shocks.capacity],
+            link_arcs=arcs,
+            arc_pos=np.searchsorted(links, sy.arc_link[arcs]),
+            link_pos=[np.searchsorted(links, s.links) for s in shocks.links],
+            n_links=len(links),
+        )
+
+    def capacity(self, day: int) -> FloatArray:
+        """(n,) share of the capacity of ``cap_nodes`` left on ``day``."""
+        factor = np.ones(len(self.cap_nodes))
+        for s, pos in zip(self.shocks.capacity, self.cap_pos, strict=True):
+            factor[pos] *= 1.0 - s.loss[day]
+        return factor
+
+    def link(self, day: int) -> FloatArray:
+        """(m,) share of the flow of ``link_arcs`` that may pass on ``day``."""
+        factor = np.ones(self.n_links)
+        if day < self.shocks.days:
+            for s, pos in zip(self.shocks.links, self.link_pos, strict=True):
+                factor[pos] *= 1.0 - s.blocked[day]
+        return factor[self.arc_pos]
+
+
 def simulate(
     system: FirmSystem,
     shocks: Shocks,
@@ -87,26 +147,43 @@ def simulate(
     n_k, n_s, n_d = sy.n_nodes, sy.n_slots, len(sy.row_qty)
     n_a, n_r, days = len(sy.arc_source), len(sy.final_source), shocks.days
     x0 = sy.x0
-    safe_x0 = np.where(x0 > 0, x0, 1.0)
     normal_share = np.where(sy.capacity > 0, x0 / np.where(sy.capacity > 0, sy.capacity, 1.0), 1.0)
+
+    # the kernel's view of the structure: 32-bit indices, edges also in slot order
+    i32 = np.int32
+    edge_ptr, edge_slot = sy.edge_ptr.astype(i32), sy.edge_slot.astype(i32)
+    slot_edge_ptr, slot_edge_node = sy.slot_edge_ptr.astype(i32), sy.edge_node[sy.slot_edge].astype(i32)
+    slot_edge_qty, slot_edge_days = sy.edge_qty[sy.slot_edge], sy.edge_days[sy.slot_edge]
+    arc_ptr, arc_source, chunk = sy.arc_ptr.astype(i32), sy.arc_source.astype(i32), sy.chunk.astype(i32)
+    ramp = sy.ramp_days.astype(np.float64)
+    max_arcs = int(np.diff(sy.arc_ptr).max(initial=0))
 
     # state at the baseline
     base_use = np.bincount(sy.edge_slot, sy.edge_qty * x0[sy.edge_node], minlength=n_s)
     stock = np.bincount(sy.edge_slot, sy.edge_days * sy.edge_qty * x0[sy.edge_node], minlength=n_s)
     arc_orders = sy.arc_share * base_use[sy.arc_slot]
     slot_mix = np.ascontiguousarray(sy.slot_mix.T)
-    node_class = np.zeros((n_k, N_CLASSES))
-    node_class[:, N_CLASSES - 1] = 1.0
+    supply, node = _rows(n_k), _rows(n_k)
+    node[:, MIX + N_CLASSES - 1] = 1.0
     headroom = np.zeros(n_k)
-    arc_short = np.zeros(n_a, dtype=np.int64)
+    # days each arc has been short, counted up to switch_days (all the kernel compares)
+    arc_short = np.zeros(n_a, dtype=np.uint8 if 0 <= p.switch_days <= 255 else np.int64)
     final_short = np.zeros(n_r, dtype=np.int64)
-    arc_w, final_w = sy.arc_share.copy(), sy.final_share.copy()
-    links = sy.arc_link >= 0
-    ramp = sy.ramp_days.astype(np.float64)
+    final_w = sy.final_share.copy()
+    cover = np.empty(n_s)
+
+    # shocks, day by day: only what a shock names is touched
+    factors = _DayFactors.of(sy, shocks)
+    cap_t = sy.capacity.copy()
+    use_links = bool(shocks.links)
+    link_t, link_next = (np.ones(n_a), np.ones(n_a)) if use_links else (np.ones(1), np.ones(1))
+    if use_links:
+        link_t[factors.link_arcs] = factors.link(0)
 
     row_delivered = np.zeros((days, n_d))
     row_demand = np.zeros((days, n_d))
     lost = np.zeros(n_k)
+    moved = np.zeros(n_k, dtype=np.bool_)
     ratio = np.zeros(days)
     ch_day: list[npt.NDArray[np.int32]] = []
     ch_node: list[npt.NDArray[np.int32]] = []
@@ -114,24 +191,28 @@ def simulate(
     total0 = float(x0.sum()) or 1.0
     checks = np.array([-np.inf, np.inf, -np.inf])
     x = np.empty(n_k)
+    node_cap32 = sy.node_cap.astype(np.int32)
 
+    prime_demand(arc_ptr, arc_source, arc_orders, link_t, use_links, slot_mix, chunk, supply)
     for t in range(days):
-        cap_t = sy.capacity * shocks.capacity_factor(n_k, t)[sy.node_cap]
-        link_t = np.ones(n_a)
-        if shocks.links:
-            link_t[links] = shocks.link_factor(sy.n_links, t)[sy.arc_link[links]]
+        if len(factors.cap_nodes):
+            cap_t[factors.cap_nodes] = sy.capacity[factors.cap_nodes] * factors.capacity(t)
+        if use_links:
+            link_next[factors.link_arcs] = factors.link(t + 1)
         active = (sy.row_start <= t) & ((sy.row_end < 0) | (sy.row_end >= t))
         row_q = sy.row_qty * active * shocks.demand_factor(n_d, t)
         day_step(
-            sy.edge_node,
-            sy.edge_ptr,
-            sy.edge_slot,
-            sy.edge_qty,
-            sy.edge_days,
+            edge_ptr,
+            edge_slot,
+            slot_edge_ptr,
+            slot_edge_node,
+            slot_edge_qty,
+            slot_edge_days,
             sy.slot_supplied,
-            sy.arc_source,
-            sy.arc_slot,
+            arc_ptr,
+            arc_source,
             sy.arc_share,
+            chunk,
             sy.final_source,
             sy.final_row,
             sy.final_share,
@@ -140,40 +221,47 @@ def simulate(
             normal_share,
             ramp,
             sy.other_demand,
+            x0,
             float(p.restore_days),
             int(p.switch_days),
+            CHANGED,
+            max_arcs,
             cap_t,
+            use_links,
             link_t,
+            link_next,
             row_q,
             stock,
             arc_orders,
             slot_mix,
-            node_class,
             headroom,
             arc_short,
             final_short,
-            arc_w,
             final_w,
+            supply,
+            node,
+            cover,
             x,
             row_delivered[t],
+            lost,
+            moved,
             checks,
         )
+        link_t, link_next = link_next, link_t
         row_demand[t] = row_q
 
         # what is recorded
-        rel = x / safe_x0
-        lost += np.where(x0 > 0, np.maximum(1.0 - rel, 0.0), 0.0)
         ratio[t] = x.sum() / total0
         if record:
-            moved = np.flatnonzero(np.abs(rel - 1.0) > CHANGED)
-            ch_day.append(np.full(len(moved), t, dtype=np.int32))
-            ch_node.append(sy.node_cap[moved].astype(np.int32))
-            ch_x.append(x[moved].astype(np.float32))
+            changed = np.flatnonzero(moved)
+            ch_day.append(np.full(len(changed), t, dtype=np.int32))
+            ch_node.append(node_cap32[changed])
+            ch_x.append(x[changed].astype(np.float32))
         if progress:
             progress(t)
 
     def cat(parts: list[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
     return Trajectory(
         days=days,

@@ -1,34 +1,81 @@
-"""One simulated day of the firm-level model, as a compiled (numba) kernel.
+"""One simulated day of the firm-level model, as compiled (numba) kernels.
 
-The kernel is the equations of :mod:`arsenalnet.propagate.firm` written as a
-handful of passes over the arcs, edges and nodes, updating the state arrays in
-place: no temporaries the size of the network beyond a few per day, no Python
-loop per node. Array shapes: K nodes, S slots, E edges, A arcs, R final arcs,
-D demand rows; classes 0 = DX, 1 = DO, 2 = unrated. Per-class arrays are laid out
-(n, 3) so that the three classes of one node or slot share a cache line.
+The kernels are the equations of :mod:`arsenalnet.propagate.firm` written as a
+few fused passes that update the state arrays in place: no temporaries the
+size of the network, no Python loop per node. Array shapes: K nodes, S slots,
+E edges, A arcs, R final arcs, D demand rows; classes 0 = DX, 1 = DO,
+2 = unrated.
+
+The passes are memory-bound, so the layout is chosen for the memory system:
+
+- arcs are sorted by slot, so an arc pass is a slot loop over ``arc_ptr``
+  ranges; the slot side is sequential and only the supplier side is random.
+  Each supplier's values read or written from an arc live in one 64-byte row
+  of ``supply`` (K, 8): ``fill`` by class (0-2), ``able`` (3), ``shipped``
+  (4) and tomorrow's arc demand by class (5-7), so one arc costs one cache
+  line. Tomorrow's arc demand is gathered in the same pass that places
+  tomorrow's orders: one random pass over the arcs per day;
+- each node's per-day values read from a slot's edges live in one row of
+  ``node`` (K, 8): ``plan`` (0), production ``x`` (1), class mix of its
+  demand (2-4, kept from day to day) and its demand by class (5-7). A slot
+  gathers them over its edges (``slot_edge_ptr``, edges in edge order), so a
+  slot's sums add the same terms in the same order as a scatter over edges;
+- loops run in parallel over fixed chunks: node loops over equal node ranges,
+  slot loops over ``chunk`` (slot bounds chosen so that no two chunks share a
+  supplier). Every sum adds its terms in the serial order, whatever the
+  number of threads: results are bit-identical run to run and to a serial run.
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 SHORT = 1.0 - 1e-9
 """An arc (or final arc) delivering less than this share of its orders counts as short."""
 NO_ORDER = 1e-12
 """An arc that carried less than this is judged by its supplier's capacity, not its fill."""
+NODE_CHUNKS = 64
+"""Node loops run as this many equal, fixed ranges (reductions combine them in order)."""
+
+# columns of ``supply`` (K, 8)
+FILL = 0  # 0-2: share of today's orders served, by class
+ABLE = 3  # share of capacity left today (judges an arc that carried nothing)
+SHIPPED = 4  # units shipped today
+NEXT = 5  # 5-7: tomorrow's arc demand, by class
+# columns of ``node`` (K, 8)
+PLAN = 0
+X = 1
+MIX = 2  # 2-4: class mix of the demand the node serves (state)
+DEMAND = 5  # 5-7: today's demand, by class
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
+def prime_demand(arc_ptr, arc_source, arc_orders, link_t, use_links, slot_mix, chunk, supply):
+    """Add the day-0 arc demand of the baseline orders into ``supply[:, NEXT:NEXT+3]``."""
+    for ch in prange(len(chunk) - 1):
+        for s in range(chunk[ch], chunk[ch + 1]):
+            m0, m1, m2 = slot_mix[s, 0], slot_mix[s, 1], slot_mix[s, 2]
+            for a in range(arc_ptr[s], arc_ptr[s + 1]):
+                p = arc_orders[a] * link_t[a] if use_links else arc_orders[a]
+                k = arc_source[a]
+                supply[k, NEXT] += p * m0
+                supply[k, NEXT + 1] += p * m1
+                supply[k, NEXT + 2] += p * m2
+
+
+@njit(cache=True, parallel=True)
 def day_step(
     # static structure
-    edge_node,
     edge_ptr,
     edge_slot,
-    edge_qty,
-    edge_days,
+    slot_edge_ptr,
+    slot_edge_node,
+    slot_edge_qty,
+    slot_edge_days,
     slot_supplied,
+    arc_ptr,
     arc_source,
-    arc_slot,
     arc_share,
+    chunk,
     final_source,
     final_row,
     final_share,
@@ -37,161 +84,203 @@ def day_step(
     normal_share,
     ramp,
     other_demand,
+    x0,
     restore_days,
     switch_days,
-    # today's shocks
+    changed,
+    max_arcs,
+    # today's shocks (and tomorrow's link factors, for tomorrow's demand)
     cap_t,
+    use_links,
     link_t,
+    link_next,
     row_q,
     # state, updated in place
     stock,
     arc_orders,
     slot_mix,
-    node_class,
     headroom,
     arc_short,
     final_short,
-    arc_w,
     final_w,
+    supply,
+    node,
+    # work
+    cover,
     # outputs, written in place
     x,
     row_delivered,
+    lost,
+    moved,
     checks,
 ):
     """Advance the state by one day; write production ``x`` (K,) and ``row_delivered`` (D,).
 
-    ``checks`` (3,) accumulates the largest production above capacity, the lowest
-    stock before clipping, and the largest shipment above production.
+    ``lost`` (K,) accumulates ``max(1 - x/x0, 0)`` where ``x0 > 0``; ``moved`` (K,) is
+    set where ``|x/x0 - 1| > changed``. ``checks`` (3,) accumulates the largest
+    production above capacity, the lowest stock before clipping, and the largest
+    shipment above production. ``supply[:, NEXT:NEXT+3]`` holds today's arc demand on
+    entry and tomorrow's on exit.
     """
-    n_k, n_s = len(x), len(stock)
-    n_a, n_r = len(arc_source), len(final_source)
+    n_k = len(x)
+    n_r, n_d = len(final_source), len(row_q)
+    n_ch = len(chunk) - 1
+    short_cap = max(switch_days, 0)  # days short beyond switch_days change nothing
+    ch_max = np.full(NODE_CHUNKS, -np.inf)
+    ch_min = np.full(n_ch, np.inf)
 
-    # 1. demand faced by each node, by class
-    demand = np.zeros((n_k, 3))
-    passed = np.empty(n_a)
-    for a in range(n_a):
-        p = arc_orders[a] * link_t[a]
-        passed[a] = p
-        s, k = arc_slot[a], arc_source[a]
-        for c in range(3):
-            demand[k, c] += p * slot_mix[s, c]
+    # 1. demand faced by each node, by class: arcs (gathered yesterday), programs, unrated
     final_q = np.empty(n_r)
     for r in range(n_r):
         q = row_q[final_row[r]] * final_w[r]
         final_q[r] = q
-        demand[final_source[r], row_class[final_row[r]]] += q
-    total = np.empty(n_k)
-    ceiling = np.empty(n_k)
-    plan = np.empty(n_k)
-    for k in range(n_k):
-        demand[k, 2] += other_demand[k]
-        total[k] = demand[k, 0] + demand[k, 1] + demand[k, 2]
-        ceiling[k] = cap_t[k] * (normal_share[k] + (1.0 - normal_share[k]) * headroom[k])
-        plan[k] = min(total[k], ceiling[k])
+        supply[final_source[r], NEXT + row_class[final_row[r]]] += q
+    for i in prange(NODE_CHUNKS):
+        for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
+            d0 = supply[k, NEXT]
+            d1 = supply[k, NEXT + 1]
+            d2 = supply[k, NEXT + 2] + other_demand[k]
+            supply[k, NEXT] = 0.0
+            supply[k, NEXT + 1] = 0.0
+            supply[k, NEXT + 2] = 0.0
+            total = d0 + d1 + d2
+            ceiling = cap_t[k] * (normal_share[k] + (1.0 - normal_share[k]) * headroom[k])
+            node[k, PLAN] = min(total, ceiling)
+            node[k, DEMAND] = d0
+            node[k, DEMAND + 1] = d1
+            node[k, DEMAND + 2] = d2
+            if total > 0:
+                node[k, MIX] = d0 / total
+                node[k, MIX + 1] = d1 / total
+                node[k, MIX + 2] = d2 / total
+            step = 1.0 / ramp[k]
+            h = headroom[k] + (step if total > ceiling * (1 + 1e-9) else -step)
+            headroom[k] = min(max(h, 0.0), 1.0)
+            supply[k, ABLE] = min(cap_t[k] / (capacity[k] if capacity[k] > 0 else 1.0), 1.0)
 
     # 2. production: the scarcest input's coverage
-    need = np.zeros(n_s)
-    for e in range(len(edge_node)):
-        need[edge_slot[e]] += edge_qty[e] * plan[edge_node[e]]
-    cover = np.ones(n_s)
-    for s in range(n_s):
-        if need[s] > 0 and slot_supplied[s]:
-            cover[s] = min(stock[s] / need[s], 1.0)
-    for k in range(n_k):
-        m = 1.0
-        for e in range(edge_ptr[k], edge_ptr[k + 1]):
-            m = min(m, cover[edge_slot[e]])
-        x[k] = plan[k] * m
+    for ch in prange(n_ch):
+        for s in range(chunk[ch], chunk[ch + 1]):
+            need = 0.0
+            for j in range(slot_edge_ptr[s], slot_edge_ptr[s + 1]):
+                need += slot_edge_qty[j] * node[slot_edge_node[j], PLAN]
+            cover[s] = min(stock[s] / need, 1.0) if need > 0 and slot_supplied[s] else 1.0
 
     # 3. rationing: DX, then DO, then unrated, proportional within a class
-    fill = np.ones((n_k, 3))
-    for k in range(n_k):
-        left = x[k]
-        for c in range(3):
-            d = demand[k, c]
-            served = min(left, d)
-            if d > 0:
-                fill[k, c] = served / d
-            left -= served
-        checks[0] = max(checks[0], x[k] - cap_t[k])
-    shipped = np.zeros(n_k)
-    arc_fill = np.empty(n_a)
-    used = np.zeros(n_s)
-    for e in range(len(edge_node)):
-        used[edge_slot[e]] += edge_qty[e] * x[edge_node[e]]
-    for s in range(n_s):
-        if not slot_supplied[s]:
-            used[s] = 0.0
-        left_s = stock[s] - used[s]
-        checks[1] = min(checks[1], left_s)
-        stock[s] = max(left_s, 0.0)
-    for a in range(n_a):
-        k, s = arc_source[a], arc_slot[a]
-        f = fill[k, 0] * slot_mix[s, 0] + fill[k, 1] * slot_mix[s, 1] + fill[k, 2] * slot_mix[s, 2]
-        arc_fill[a] = f
-        delivered = passed[a] * f
-        shipped[k] += delivered
-        stock[s] += delivered  # 4. deliveries arrive, usable tomorrow
+    for i in prange(NODE_CHUNKS):
+        worst = -np.inf
+        for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
+            m = 1.0
+            for e in range(edge_ptr[k], edge_ptr[k + 1]):
+                m = min(m, cover[edge_slot[e]])
+            xk = node[k, PLAN] * m
+            x[k] = xk
+            node[k, X] = xk
+            left = xk
+            for c in range(3):
+                d = node[k, DEMAND + c]
+                served = min(left, d)
+                supply[k, FILL + c] = served / d if d > 0 else 1.0
+                left -= served
+            worst = max(worst, xk - cap_t[k])
+            rel = xk / (x0[k] if x0[k] > 0 else 1.0)
+            if x0[k] > 0:
+                lost[k] += max(1.0 - rel, 0.0)
+            moved[k] = abs(rel - 1.0) > changed
+        ch_max[i] = worst
+    for i in range(NODE_CHUNKS):
+        checks[0] = max(checks[0], ch_max[i])
+
+    # 4. stocks: inputs used leave, deliveries arrive (usable tomorrow);
+    # 5. orders for tomorrow, moving off arcs short for switch_days days (and back)
+    for ch in prange(n_ch):
+        lowest = np.inf
+        weight = np.empty(max_arcs)
+        for s in range(chunk[ch], chunk[ch + 1]):
+            used = 0.0
+            planned = 0.0
+            target = 0.0
+            b0 = 0.0
+            b1 = 0.0
+            b2 = 0.0
+            for j in range(slot_edge_ptr[s], slot_edge_ptr[s + 1]):
+                k = slot_edge_node[j]
+                q = slot_edge_qty[j]
+                used += q * node[k, X]
+                u = q * node[k, PLAN]
+                planned += u
+                target += slot_edge_days[j] * u
+                b0 += u * node[k, MIX]
+                b1 += u * node[k, MIX + 1]
+                b2 += u * node[k, MIX + 2]
+            if not slot_supplied[s]:
+                used = 0.0
+            left_s = stock[s] - used
+            lowest = min(lowest, left_s)
+            st = max(left_s, 0.0)
+            m0, m1, m2 = slot_mix[s, 0], slot_mix[s, 1], slot_mix[s, 2]
+            tot = 0.0
+            a0 = arc_ptr[s]
+            for a in range(a0, arc_ptr[s + 1]):
+                k = arc_source[a]
+                lt = link_t[a] if use_links else 1.0
+                p = arc_orders[a] * lt
+                f = supply[k, FILL] * m0 + supply[k, FILL + 1] * m1 + supply[k, FILL + 2] * m2
+                able = supply[k, ABLE]
+                delivered = p * f
+                supply[k, SHIPPED] += delivered
+                st += delivered
+                avail = lt * (f if p > NO_ORDER else able)
+                short = min(arc_short[a] + 1, short_cap) if avail < SHORT else 0
+                arc_short[a] = short
+                w = arc_share[a] * (avail if short >= switch_days else 1.0)
+                weight[a - a0] = w
+                tot += w
+            stock[s] = st
+            orders = max(planned + (target - st) / restore_days, 0.0)
+            if planned > 0:
+                m0, m1, m2 = b0 / planned, b1 / planned, b2 / planned
+                slot_mix[s, 0], slot_mix[s, 1], slot_mix[s, 2] = m0, m1, m2
+            for a in range(a0, arc_ptr[s + 1]):
+                w = weight[a - a0] / tot if tot > 0 else arc_share[a]
+                o = orders * w
+                arc_orders[a] = o
+                p = o * link_next[a] if use_links else o
+                k = arc_source[a]
+                supply[k, NEXT] += p * m0
+                supply[k, NEXT + 1] += p * m1
+                supply[k, NEXT + 2] += p * m2
+        ch_min[ch] = lowest
+    for ch in range(n_ch):
+        checks[1] = min(checks[1], ch_min[ch])
+
+    # final arcs: deliveries to programs, and their orders for tomorrow
     row_delivered[:] = 0.0
     final_fill = np.empty(n_r)
     for r in range(n_r):
-        k = final_source[r]
-        f = fill[k, row_class[final_row[r]]]
-        final_fill[r] = f
-        row_delivered[final_row[r]] += final_q[r] * f
-        shipped[k] += final_q[r] * f
-    for k in range(n_k):
-        shipped[k] += other_demand[k] * fill[k, 2]
-        checks[2] = max(checks[2], shipped[k] - x[k])
-
-    # 5. orders for tomorrow, moving off arcs short for switch_days days (and back)
-    able = np.empty(n_k)
-    for k in range(n_k):
-        able[k] = min(cap_t[k] / (capacity[k] if capacity[k] > 0 else 1.0), 1.0)
-    tot = np.zeros(n_s)
-    for a in range(n_a):
-        avail = link_t[a] * (arc_fill[a] if passed[a] > NO_ORDER else able[arc_source[a]])
-        arc_short[a] = arc_short[a] + 1 if avail < SHORT else 0
-        w = arc_share[a] * (avail if arc_short[a] >= switch_days else 1.0)
-        arc_w[a] = w
-        tot[arc_slot[a]] += w
-    for a in range(n_a):
-        t = tot[arc_slot[a]]
-        arc_w[a] = arc_w[a] / t if t > 0 else arc_share[a]
-    n_d = len(row_q)
+        kr = final_source[r]
+        fr = supply[kr, FILL + row_class[final_row[r]]]
+        final_fill[r] = fr
+        row_delivered[final_row[r]] += final_q[r] * fr
+        supply[kr, SHIPPED] += final_q[r] * fr
     tot_r = np.zeros(n_d)
     for r in range(n_r):
-        avail = final_fill[r] if final_q[r] > NO_ORDER else able[final_source[r]]
-        final_short[r] = final_short[r] + 1 if avail < SHORT else 0
-        w = final_share[r] * (avail if final_short[r] >= switch_days else 1.0)
-        final_w[r] = w
-        tot_r[final_row[r]] += w
+        avail_r = final_fill[r] if final_q[r] > NO_ORDER else supply[final_source[r], ABLE]
+        final_short[r] = final_short[r] + 1 if avail_r < SHORT else 0
+        wr = final_share[r] * (avail_r if final_short[r] >= switch_days else 1.0)
+        final_w[r] = wr
+        tot_r[final_row[r]] += wr
     for r in range(n_r):
-        t = tot_r[final_row[r]]
-        final_w[r] = final_w[r] / t if t > 0 else final_share[r]
-    for k in range(n_k):
-        if total[k] > 0:
-            for c in range(3):
-                node_class[k, c] = demand[k, c] / total[k]
-    planned = np.zeros(n_s)
-    target = np.zeros(n_s)
-    by_class = np.zeros((n_s, 3))
-    for e in range(len(edge_node)):
-        k, s = edge_node[e], edge_slot[e]
-        u = edge_qty[e] * plan[k]
-        planned[s] += u
-        target[s] += edge_days[e] * u
-        for c in range(3):
-            by_class[s, c] += u * node_class[k, c]
-    slot_orders = np.empty(n_s)
-    for s in range(n_s):
-        slot_orders[s] = max(planned[s] + (target[s] - stock[s]) / restore_days, 0.0)
-        if planned[s] > 0:
-            for c in range(3):
-                slot_mix[s, c] = by_class[s, c] / planned[s]
-    for a in range(n_a):
-        arc_orders[a] = slot_orders[arc_slot[a]] * arc_w[a]
-    for k in range(n_k):
-        step = 1.0 / ramp[k]
-        h = headroom[k] + (step if total[k] > ceiling[k] * (1 + 1e-9) else -step)
-        headroom[k] = min(max(h, 0.0), 1.0)
+        tr = tot_r[final_row[r]]
+        final_w[r] = final_w[r] / tr if tr > 0 else final_share[r]
+
+    # unrated demand outside the twin, and the shipment check
+    for i in prange(NODE_CHUNKS):
+        over = -np.inf
+        for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
+            shipped = supply[k, SHIPPED] + other_demand[k] * supply[k, FILL + 2]
+            supply[k, SHIPPED] = 0.0
+            over = max(over, shipped - x[k])
+        ch_max[i] = over
+    for i in range(NODE_CHUNKS):
+        checks[2] = max(checks[2], ch_max[i])

@@ -34,6 +34,8 @@ IntArray = npt.NDArray[np.int64]
 
 MIN_INVENTORY_DAYS = 1.0
 """A slot holds at least one day of use: the deliveries of the day before."""
+CHUNKS = 64
+"""Chunks a parallel slot loop of the daily kernel is cut into (about equal in arcs)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,15 @@ class FirmSystem:
     n_links: int
     over_capacity: int
     """Nodes whose baseline orders exceeded their capacity in the data."""
+    arc_ptr: IntArray
+    """(S+1,) the arcs of slot s are ``arc_ptr[s]:arc_ptr[s+1]`` (arcs are sorted by slot)."""
+    slot_edge: IntArray
+    """(E,) the edges sorted by slot, in edge order within a slot: slot s's are
+    ``slot_edge[slot_edge_ptr[s]:slot_edge_ptr[s+1]]``."""
+    slot_edge_ptr: IntArray
+    chunk: IntArray
+    """(n+1,) slot bounds of the chunks a parallel slot loop runs: arcs of different chunks
+    have different suppliers, so a chunk can add into its suppliers' rows alone."""
 
     @property
     def n_nodes(self) -> int:
@@ -116,6 +127,33 @@ def _segment_share(groups: IntArray, weight: FloatArray, n: int) -> FloatArray:
         weight / np.where(total[groups] > 0, total[groups], 1.0),
         1.0 / np.maximum(count[groups], 1.0),
     )
+
+
+def _chunks(arc_ptr: IntArray, arc_source: IntArray, n_chunks: int) -> IntArray:
+    """Slot bounds cutting the arcs into about ``n_chunks`` runs of about equal length such
+    that every supplier of a run is below every supplier of the runs after it.
+
+    A cut at slot s is allowed where the largest supplier of the arcs before it is below
+    the smallest supplier of the arcs after it (arcs are product-major, so every product
+    boundary qualifies); each target length takes the allowed cut nearest to it.
+    """
+    n_s, n_a = len(arc_ptr) - 1, len(arc_source)
+    if n_a == 0:
+        return np.array([0, n_s], dtype=np.int64)
+    before = np.maximum.accumulate(arc_source)
+    after = np.minimum.accumulate(arc_source[::-1])[::-1]
+    inner = arc_ptr[1:-1]
+    ok = (inner > 0) & (inner < n_a)
+    ok[ok] = before[inner[ok] - 1] < after[inner[ok]]
+    cuts = np.flatnonzero(ok) + 1  # slots where a chunk may start
+    if len(cuts) == 0:
+        return np.array([0, n_s], dtype=np.int64)
+    targets = np.arange(1, n_chunks) * n_a / n_chunks
+    at = np.clip(np.searchsorted(arc_ptr[cuts], targets), 0, len(cuts) - 1)
+    left = np.clip(at - 1, 0, len(cuts) - 1)
+    nearer = np.abs(arc_ptr[cuts[left]] - targets) <= np.abs(arc_ptr[cuts[at]] - targets)
+    chosen = np.where(nearer, cuts[left], cuts[at])
+    return np.unique(np.concatenate([[0], chosen, [n_s]])).astype(np.int64)
 
 
 def _baseline_mix(
@@ -249,6 +287,9 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
         max_iterations,
     )
 
+    edge_slot = edge_slot.astype(np.int64)
+    arc_ptr = np.searchsorted(arc_slot, np.arange(n_s + 1)).astype(np.int64)
+    slot_edge = np.argsort(edge_slot, kind="stable").astype(np.int64)
     return FirmSystem(
         node_cap=order,
         cap_node=cap_node,
@@ -256,7 +297,7 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
         node_product=node_p,
         edge_node=owner,
         edge_ptr=edge_ptr,
-        edge_slot=edge_slot.astype(np.int64),
+        edge_slot=edge_slot,
         edge_qty=qty,
         edge_days=np.maximum(net.inventory_days[order][owner], MIN_INVENTORY_DAYS),
         slot_facility=slot_f,
@@ -280,4 +321,8 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
         slot_mix=mix,
         n_links=net.n_links,
         over_capacity=int(over.sum()),
+        arc_ptr=arc_ptr,
+        slot_edge=slot_edge,
+        slot_edge_ptr=np.searchsorted(edge_slot[slot_edge], np.arange(n_s + 1)).astype(np.int64),
+        chunk=_chunks(arc_ptr, arc_source, CHUNKS),
     )
