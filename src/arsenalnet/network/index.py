@@ -42,3 +42,21 @@ class Index:
     def take(self, idx: npt.NDArray[np.integer]) -> list[str]:
         """String ids at many indices."""
         return [str(v) for v in self.ids.take(pa.array(np.asarray(idx, dtype=np.int64))).to_pylist()]
+
+
+def csr_expand(
+    indptr: npt.NDArray[np.integer], rows: npt.NDArray[np.integer]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every position of every listed row of a CSR structure, vectorized.
+
+    Returns ``(owner, position)``: ``owner[i]`` is the index into ``rows`` and
+    ``position[i]`` runs over ``indptr[rows[owner[i]]] .. indptr[rows[owner[i]] + 1] - 1``.
+
+    >>> csr_expand(np.array([0, 2, 2, 5]), np.array([2, 0]))
+    (array([0, 0, 0, 1, 1]), array([2, 3, 4, 0, 1]))
+    """
+    starts = indptr[rows].astype(np.int64)
+    counts = indptr[rows + 1].astype(np.int64) - starts
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+    offsets = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, np.repeat(starts, counts) + offsets

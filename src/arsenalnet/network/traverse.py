@@ -13,7 +13,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from arsenalnet.network.compile import Network
-from arsenalnet.network.index import Int32Array
+from arsenalnet.network.index import Int32Array, csr_expand
 
 IntArray = npt.NDArray[np.int64]
 
@@ -37,15 +37,6 @@ class Tier:
     share: npt.NDArray[np.float64]
     n_sources: IntArray
     in_house: npt.NDArray[np.bool_]
-
-
-def _expand(indptr: npt.NDArray[np.integer], rows: npt.NDArray[np.integer]) -> tuple[IntArray, IntArray]:
-    """For each row r, every position indptr[r]..indptr[r+1]: (row number, position)."""
-    starts, ends = indptr[rows], indptr[rows + 1]
-    counts = (ends - starts).astype(np.int64)
-    owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-    offsets = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner, np.repeat(starts.astype(np.int64), counts) + offsets
 
 
 def start_nodes(net: Network, *, product: int = -1, facility: int = -1) -> tuple[Int32Array, Int32Array]:
@@ -87,7 +78,7 @@ Step = tuple[IntArray, IntArray, IntArray, npt.NDArray[np.float64], npt.NDArray[
 
 def _step_up(net: Network, keys: _Keys, f: Int32Array, p: Int32Array) -> Step:
     """Every supplier of every input of each node, and inputs the node's facility makes itself."""
-    owner, pos = _expand(net.bom.indptr, p)
+    owner, pos = csr_expand(net.bom.indptr, p)
     child = net.bom.indices[pos].astype(np.int64)
     buyer = f[owner].astype(np.int64)
     key = buyer * net.n_products + child
@@ -106,7 +97,7 @@ def _step_up(net: Network, keys: _Keys, f: Int32Array, p: Int32Array) -> Step:
 
 def _step_down(net: Network, keys: _Keys, f: Int32Array, p: Int32Array) -> Step:
     """Every product made from each node's output: by its buyers, or in house."""
-    owner, pos = _expand(net.out_indptr, f)
+    owner, pos = csr_expand(net.out_indptr, f)
     links = net.out_order[pos]
     keep = net.link_product[links] == p[owner]
     owner, links = owner[keep], links[keep]
@@ -115,7 +106,7 @@ def _step_down(net: Network, keys: _Keys, f: Int32Array, p: Int32Array) -> Step:
     user = np.concatenate([net.link_buyer[links], f]).astype(np.int64)
     share = np.concatenate([net.share[links], np.ones(len(f))])
     in_house = np.concatenate([np.zeros(len(links), dtype=bool), np.ones(len(f), dtype=bool)])
-    o2, pos2 = _expand(keys.parents.indptr, p[who])
+    o2, pos2 = csr_expand(keys.parents.indptr, p[who])
     parent = keys.parents.indices[pos2].astype(np.int64)
     made = _contains(keys.cap, user[o2] * net.n_products + parent)
     o2 = o2[made]

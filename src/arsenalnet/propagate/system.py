@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from arsenalnet.network import Network
+from arsenalnet.network.index import csr_expand
 from arsenalnet.propagate.rationing import N_CLASSES
 
 FloatArray = npt.NDArray[np.float64]
@@ -108,14 +109,6 @@ class FirmSystem:
     def n_slots(self) -> int:
         """S."""
         return len(self.slot_facility)
-
-
-def _expand(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
-    """(row number, position) for every position of every row of a CSR structure."""
-    counts = (indptr[rows + 1] - indptr[rows]).astype(np.int64)
-    owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-    offsets = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner, np.repeat(indptr[rows].astype(np.int64), counts) + offsets
 
 
 def _segment_share(groups: IntArray, weight: FloatArray, n: int) -> FloatArray:
@@ -213,7 +206,7 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
     capacity = net.capacity[order]
 
     # edges: node -> BOM children -> slot (child, facility)
-    owner, pos = _expand(net.bom.indptr.astype(np.int64), node_p)
+    owner, pos = csr_expand(net.bom.indptr.astype(np.int64), node_p)
     child = net.bom.indices[pos].astype(np.int64)
     qty = net.bom.data[pos].astype(np.float64)
     slot_key, edge_slot = np.unique(child * n_f + node_f[owner], return_inverse=True)
@@ -245,7 +238,7 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
     maker_order = np.argsort(node_p, kind="stable")
     maker_ptr = np.searchsorted(node_p[maker_order], np.arange(n_p + 1)).astype(np.int64)
     rows = np.arange(len(net.demand_product), dtype=np.int64)
-    f_row, f_pos = _expand(maker_ptr, net.demand_product.astype(np.int64))
+    f_row, f_pos = csr_expand(maker_ptr, net.demand_product.astype(np.int64))
     final_source = maker_order[f_pos].astype(np.int64)
     final_share = _segment_share(f_row, capacity[final_source], len(rows))
     row_qty = np.where(net.demand_start <= 0, net.demand_qty, 0.0)

@@ -1,7 +1,9 @@
 """Scenarios: the YAML scenario format, selectors over the network, profiles over days.
 
->>> from arsenalnet.scenario import load_scenario, compile_scenario  # doctest: +SKIP
->>> shocks, params = compile_scenario(load_scenario(path), net)  # doctest: +SKIP
+Typical use::
+
+    from arsenalnet.scenario import load_scenario, compile_scenario
+    shocks, params = compile_scenario(load_scenario(path), net)
 
 See ``docs/scenarios.md`` for the format.
 """
