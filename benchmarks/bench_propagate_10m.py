@@ -1,0 +1,187 @@
+"""`simulate` at 10M facilities / 50M links: the firm-level engine over 730 days.
+
+Target: <= 15 min for 730 days and <= 12 GB peak memory. The synthetic generator stops at
+2M facilities, so the 10M-facility system is built by tiling: the firm-level system of a
+1M-facility twin is built once, and ``COPIES`` (10) disjoint copies of it are laid side
+by side in one :class:`FirmSystem` (every node, slot, edge, arc, final arc, demand row,
+facility and link index offset per copy; the pointer arrays and the parallel chunk
+bounds rebuilt over the whole, the chunks with ``build_system``'s own ``_chunks``).
+The copies are disjoint supply networks: no arc crosses from one copy to another, and
+nodes are numbered copy-major (product-major within a copy) rather than product-major
+over all 10M facilities. The engine's work per day scales with the nodes, slots, edges
+and arcs it steps, which is what this figure measures; it does not measure a single
+connected 10M-facility network's baseline solve or its memory access pattern.
+
+The shock is ``bench_propagate.py``'s, tiled: the ics-cyberattack scenario compiled on
+the 1M twin (every ControlLogix plant down for 14 days), applied in every copy.
+Prints the seconds to build the 1M system and to tile it, to simulate (record=False),
+per day, and the peak resident memory of the process.
+
+Usage: .venv/bin/python benchmarks/bench_propagate_10m.py [STORE.duckdb] [DAYS] [COPIES]
+(STORE is a 1M-facility twin, default /tmp/g1m.duckdb; generated there when missing:
+``.venv/bin/arsenal generate --facilities 1000000 --seed 1 --db /tmp/g1m.duckdb``)
+"""
+
+import dataclasses
+import gc
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from arsenalnet.ingest import import_tables
+from arsenalnet.network import compile_network
+from arsenalnet.propagate.firm import simulate
+from arsenalnet.propagate.shocks import CapacityShock, DemandShock, LinkShock, Shocks
+from arsenalnet.propagate.system import CHUNKS, FirmSystem, _chunks, build_system
+from arsenalnet.scenario import compile_scenario, load_scenario
+from arsenalnet.store import Store
+from arsenalnet.synth.generate import generate_twin
+from machine import describe
+
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "ics-cyberattack.yaml"
+DEFAULT_STORE = Path("/tmp/g1m.duckdb")
+
+
+def peak_gib() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+def rss_gib() -> float:
+    """Resident memory of this process now."""
+    with Path("/proc/self/status").open() as f:
+        kib = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return kib / 2**20
+
+
+def tile(a: npt.NDArray[np.generic], copies: int, offset: int = 0) -> npt.NDArray[np.generic]:
+    """``a`` repeated ``copies`` times, copy c shifted by ``c * offset``."""
+    out = np.empty(copies * len(a), dtype=a.dtype)
+    for c in range(copies):
+        out[c * len(a) : (c + 1) * len(a)] = a + c * offset if offset else a
+    return out
+
+
+def tile_ptr(ptr: npt.NDArray[np.int64], copies: int) -> npt.NDArray[np.int64]:
+    """A CSR pointer array over ``copies`` copies of its segments."""
+    total = int(ptr[-1])
+    return np.append(tile(ptr[:-1], copies, total), copies * total).astype(np.int64)
+
+
+def tile_system(sy: FirmSystem, copies: int, n_facilities: int) -> FirmSystem:
+    """``copies`` disjoint copies of ``sy`` as one system."""
+    k, s, e, d = sy.n_nodes, sy.n_slots, len(sy.edge_node), len(sy.row_qty)
+    offsets = {
+        "node_cap": k,
+        "cap_node": k,
+        "node_facility": n_facilities,
+        "edge_node": k,
+        "edge_slot": s,
+        "slot_facility": n_facilities,
+        "arc_source": k,
+        "arc_slot": s,
+        "final_source": k,
+        "final_row": d,
+        "slot_edge": e,
+    }
+    same = {"node_product", "edge_qty", "edge_days", "slot_product", "slot_supplied", "arc_share"}
+    same |= {"final_share", "x0", "capacity", "ramp_days", "other_demand"}
+    same |= {"row_qty", "row_class", "row_start", "row_end"}
+    fields: dict[str, object] = {}
+    for f in dataclasses.fields(sy):
+        name, value = f.name, getattr(sy, f.name)
+        if name in offsets:
+            fields[name] = tile(value, copies, offsets[name])
+        elif name in same:
+            fields[name] = tile(value, copies)
+        elif name in ("edge_ptr", "arc_ptr", "slot_edge_ptr"):
+            fields[name] = tile_ptr(value, copies)
+        elif name == "arc_link":
+            link = tile(value, copies, sy.n_links)
+            link[tile(value, copies) < 0] = -1  # in-house arcs stay -1 in every copy
+            fields[name] = link
+        elif name == "slot_mix":
+            fields[name] = np.tile(value, (1, copies))
+        elif name in ("n_links", "over_capacity"):
+            fields[name] = value * copies
+        elif name != "chunk":
+            raise ValueError(f"tile_system does not know FirmSystem.{name}")
+    fields["chunk"] = _chunks(fields["arc_ptr"], fields["arc_source"], CHUNKS)  # type: ignore[arg-type]
+    return FirmSystem(**fields)  # type: ignore[arg-type]
+
+
+def tile_shocks(shocks: Shocks, copies: int, n_caps: int, n_links: int, n_rows: int) -> Shocks:
+    """``shocks`` applied in every copy (the same profile on each copy's nodes, links, rows)."""
+    return Shocks(
+        shocks.days,
+        tuple(
+            CapacityShock(tile(s.nodes, copies, n_caps), s.loss, s.label)  # type: ignore[arg-type]
+            for s in shocks.capacity
+        ),
+        tuple(
+            LinkShock(tile(s.links, copies, n_links), s.blocked, s.label)  # type: ignore[arg-type]
+            for s in shocks.links
+        ),
+        tuple(
+            DemandShock(tile(s.rows, copies, n_rows), s.factor, s.label)  # type: ignore[arg-type]
+            for s in shocks.demand
+        ),
+    )
+
+
+def main() -> None:
+    store = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_STORE
+    days = int(sys.argv[2]) if len(sys.argv) > 2 else 730
+    copies = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+    print(f"machine: {describe()}", flush=True)
+    if not store.exists():
+        with Store(store) as s:
+            import_tables(s, generate_twin(1_000_000, seed=1))
+    with Store(store, read_only=True) as s:
+        net = compile_network(s.read_tables())
+    n_f, n_l, n_caps, n_rows = net.n_facilities, net.n_links, len(net.cap_facility), len(net.demand_qty)
+    print(f"1M twin: facilities {n_f:,}, links {n_l:,}; peak memory {peak_gib():.2f} GiB")
+
+    start = time.perf_counter()
+    one = build_system(net)
+    t_build = time.perf_counter() - start
+    shocks1, params = compile_scenario(load_scenario(SCENARIO), net, days)
+    simulate(one, Shocks(days=1))  # compiles the kernel, or loads it from numba's cache
+    del net  # the Network and its tables are not needed past here
+    gc.collect()
+
+    start = time.perf_counter()
+    system = tile_system(one, copies, n_f)
+    shocks = tile_shocks(shocks1, copies, n_caps, n_l, n_rows)
+    t_tile = time.perf_counter() - start
+    del one
+    gc.collect()
+    arcs, edges = len(system.arc_source), len(system.edge_node)
+    print(f"tiled x{copies}: facilities {copies * n_f:,}, links {system.n_links:,}")
+    print(f"nodes {system.n_nodes:,}, slots {system.n_slots:,}, edges {edges:,}, arcs {arcs:,}")
+    print(f"chunks {len(system.chunk) - 1}, shocked nodes {sum(len(s.nodes) for s in shocks.capacity):,}")
+    print(f"build_system (1M): {t_build:6.2f} s; tiling: {t_tile:6.2f} s; peak memory {peak_gib():.2f} GiB")
+
+    print(f"resident memory before simulate: {rss_gib():.2f} GiB", flush=True)
+    start = time.perf_counter()
+
+    def progress(day: int) -> None:
+        if day == 0 or (day + 1) % 30 == 0:
+            took = time.perf_counter() - start
+            print(f"  day {day + 1:4d}: {took:8.2f} s, peak memory {peak_gib():.2f} GiB", flush=True)
+
+    trajectory = simulate(system, shocks, params, record=False, progress=progress)
+    took = time.perf_counter() - start
+    print(
+        f"{SCENARIO.stem} x{copies}, {days} days, record=False: {took:8.2f} s ({took / 60:.2f} min), "
+        f"{took / days * 1000:7.1f} ms/day; production ratio min {trajectory.production_ratio.min():.6f}"
+    )
+    print(f"peak memory:   {peak_gib():6.2f} GiB")
+
+
+if __name__ == "__main__":
+    main()
