@@ -7,9 +7,7 @@ turn an :class:`IOTable` into those rows and back, exactly.
 """
 
 import dataclasses
-import json as jsonlib
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,10 +16,9 @@ import pyarrow as pa
 import typer
 from rich.table import Table
 
-import arsenalnet
 from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, print_json, progress
-from arsenalnet.cli.simulate import _new_run_id
+from arsenalnet.cli.simulate import _new_run_id, record_run
 from arsenalnet.model.errors import InputError
 from arsenalnet.propagate.industry import simulate_industry
 from arsenalnet.scenario import load_scenario
@@ -261,21 +258,8 @@ def simulate_io(
             summary = summarize_industry_run(table, run, params)
         record = dataclasses.asdict(summary)
         run_id = _new_run_id()
-        store.record_run(
-            {
-                "run_id": run_id,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "kind": "simulate-io",
-                "scenario_name": spec.name,
-                "scenario_text": scenario.read_text(encoding="utf-8"),
-                "days": horizon,
-                "seed": spec.seed,
-                "code_version": arsenalnet.__version__,
-                # `end_items` (none at sector level) keeps `arsenal runs` listing this run
-                "summary": jsonlib.dumps(record | {"end_items": []}),
-                "out_dir": None,
-            }
-        )
+        # `end_items` (none at sector level) keeps `arsenal runs` listing this run
+        record_run(store, run_id, "simulate-io", spec, scenario, horizon, record | {"end_items": []}, None)
     ignored = sorted(spec.params)
     if json:
         print_json({"run_id": run_id, **record, "ignored_params": ignored})

@@ -14,7 +14,7 @@ import arsenalnet
 from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, print_json, progress
 from arsenalnet.network import compile_network
-from arsenalnet.scenario import load_scenario
+from arsenalnet.scenario import Scenario, load_scenario
 from arsenalnet.scenario.outputs import write_outputs
 from arsenalnet.scenario.run import run_scenario
 from arsenalnet.store import Store
@@ -70,6 +70,33 @@ def _new_run_id() -> str:
     return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
+def record_run(
+    store: Store,
+    run_id: str,
+    kind: str,
+    spec: Scenario,
+    scenario: Path,
+    days: int,
+    summary: dict[str, Any],
+    out_dir: Path | None,
+) -> None:
+    """Record a run in the store's ``run`` table: what ran, on which scenario text, and its summary."""
+    store.record_run(
+        {
+            "run_id": run_id,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "kind": kind,
+            "scenario_name": spec.name,
+            "scenario_text": scenario.read_text(encoding="utf-8"),
+            "days": days,
+            "seed": spec.seed,
+            "code_version": arsenalnet.__version__,
+            "summary": jsonlib.dumps(summary),
+            "out_dir": None if out_dir is None else str(out_dir),
+        }
+    )
+
+
 @app.command()
 def simulate(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML); see docs/scenarios.md.")],
@@ -107,20 +134,7 @@ def simulate(
             step(f"writing {folder}")
             write_outputs(net, run, folder)
         summary = dataclasses.asdict(run.summary)
-        store.record_run(
-            {
-                "run_id": run_id,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "kind": "simulate",
-                "scenario_name": spec.name,
-                "scenario_text": scenario.read_text(encoding="utf-8"),
-                "days": horizon,
-                "seed": spec.seed,
-                "code_version": arsenalnet.__version__,
-                "summary": jsonlib.dumps(summary),
-                "out_dir": str(folder),
-            }
-        )
+        record_run(store, run_id, "simulate", spec, scenario, horizon, summary, folder)
     if json:
         print_json({"run_id": run_id, "out_dir": str(folder), **summary})
         return
