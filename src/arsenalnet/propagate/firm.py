@@ -78,55 +78,20 @@ def _rows(n: int) -> FloatArray:
 
 
 @dataclass(frozen=True)
-class _DayFactors:
-    """Today's factor of each shocked node's capacity or shocked arc's link, from the shocks.
+class _ShockedArcs:
+    """Where the shocks land in the system: the nodes of shocked capabilities, the arcs
+    over shocked links and, per arc, its link's position in ``Shocks.link_ids``."""
 
-    Only the nodes and arcs some shock names are touched day by day; the product over
-    shocks is taken in the shocks' order, as :class:`Shocks` does.
-    """
-
-    shocks: Shocks
-    cap_nodes: IntArray
-    """(n,) nodes some capacity shock names."""
-    cap_pos: list[IntArray]
-    """positions in ``cap_nodes`` of each capacity shock's nodes."""
-    link_arcs: IntArray
-    """(m,) arcs over a link some link shock names."""
+    nodes: IntArray
+    arcs: IntArray
     arc_pos: IntArray
-    """(m,) position of each such arc's link in the shocked links."""
-    link_pos: list[IntArray]
-    n_links: int
 
     @classmethod
-    def of(cls, sy: FirmSystem, shocks: Shocks) -> "_DayFactors":
-        """Index ``shocks`` by node and arc."""
-        caps = np.unique(np.concatenate([s.nodes for s in shocks.capacity] + [np.zeros(0, np.int64)]))
-        links = np.unique(np.concatenate([s.links for s in shocks.links] + [np.zeros(0, np.int64)]))
-        arcs = np.flatnonzero(np.isin(sy.arc_link, links) & (sy.arc_link >= 0))
+    def of(cls, sy: FirmSystem, shocks: Shocks) -> "_ShockedArcs":
+        arcs = np.flatnonzero(np.isin(sy.arc_link, shocks.link_ids) & (sy.arc_link >= 0))
         return cls(
-            shocks=shocks,
-            cap_nodes=sy.cap_node[caps],
-            cap_pos=[np.searchsorted(caps, s.nodes) for s in shocks.capacity],
-            link_arcs=arcs,
-            arc_pos=np.searchsorted(links, sy.arc_link[arcs]),
-            link_pos=[np.searchsorted(links, s.links) for s in shocks.links],
-            n_links=len(links),
+            sy.cap_node[shocks.capacity_nodes], arcs, np.searchsorted(shocks.link_ids, sy.arc_link[arcs])
         )
-
-    def capacity(self, day: int) -> FloatArray:
-        """(n,) share of the capacity of ``cap_nodes`` left on ``day``."""
-        factor = np.ones(len(self.cap_nodes))
-        for s, pos in zip(self.shocks.capacity, self.cap_pos, strict=True):
-            factor[pos] *= 1.0 - s.loss[day]
-        return factor
-
-    def link(self, day: int) -> FloatArray:
-        """(m,) share of the flow of ``link_arcs`` that may pass on ``day``."""
-        factor = np.ones(self.n_links)
-        if day < self.shocks.days:
-            for s, pos in zip(self.shocks.links, self.link_pos, strict=True):
-                factor[pos] *= 1.0 - s.blocked[day]
-        return factor[self.arc_pos]
 
 
 def simulate(
@@ -173,12 +138,12 @@ def simulate(
     cover = np.empty(n_s)
 
     # shocks, day by day: only what a shock names is touched
-    factors = _DayFactors.of(sy, shocks)
+    where = _ShockedArcs.of(sy, shocks)
     cap_t = sy.capacity.copy()
     use_links = bool(shocks.links)
     link_t, link_next = (np.ones(n_a), np.ones(n_a)) if use_links else (np.ones(1), np.ones(1))
     if use_links:
-        link_t[factors.link_arcs] = factors.link(0)
+        link_t[where.arcs] = shocks.links_on(0)[where.arc_pos]
 
     row_delivered = np.zeros((days, n_d))
     row_demand = np.zeros((days, n_d))
@@ -195,10 +160,10 @@ def simulate(
 
     prime_demand(arc_ptr, arc_source, arc_orders, link_t, use_links, slot_mix, chunk, supply)
     for t in range(days):
-        if len(factors.cap_nodes):
-            cap_t[factors.cap_nodes] = sy.capacity[factors.cap_nodes] * factors.capacity(t)
+        if len(where.nodes):
+            cap_t[where.nodes] = sy.capacity[where.nodes] * shocks.capacity_on(t)
         if use_links:
-            link_next[factors.link_arcs] = factors.link(t + 1)
+            link_next[where.arcs] = shocks.links_on(t + 1)[where.arc_pos]
         active = (sy.row_start <= t) & ((sy.row_end < 0) | (sy.row_end >= t))
         row_q = sy.row_qty * active * shocks.demand_factor(n_d, t)
         day_step(

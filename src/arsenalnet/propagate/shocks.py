@@ -7,6 +7,7 @@ one value per day.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -57,18 +58,44 @@ class Shocks:
     links: tuple[LinkShock, ...] = field(default_factory=tuple)
     demand: tuple[DemandShock, ...] = field(default_factory=tuple)
 
+    @cached_property
+    def capacity_nodes(self) -> IndexArray:
+        """(n,) every node some capacity shock names, sorted."""
+        return np.unique(np.concatenate([s.nodes for s in self.capacity] + [np.zeros(0, np.int64)]))
+
+    @cached_property
+    def link_ids(self) -> IndexArray:
+        """(m,) every link some link shock names, sorted."""
+        return np.unique(np.concatenate([s.links for s in self.links] + [np.zeros(0, np.int64)]))
+
+    @cached_property
+    def _positions(self) -> tuple[list[IndexArray], list[IndexArray]]:
+        return (
+            [np.searchsorted(self.capacity_nodes, s.nodes) for s in self.capacity],
+            [np.searchsorted(self.link_ids, s.links) for s in self.links],
+        )
+
+    def capacity_on(self, day: int) -> FloatArray:
+        """(n,) share of the capacity of each of ``capacity_nodes`` left on ``day``
+        (several shocks compound: (1 - l1) x (1 - l2)); 1 after the last day."""
+        factor = np.ones(len(self.capacity_nodes))
+        if day < self.days:
+            for s, pos in zip(self.capacity, self._positions[0], strict=True):
+                factor[pos] *= 1.0 - s.loss[day]
+        return factor
+
+    def links_on(self, day: int) -> FloatArray:
+        """(m,) share of the flow of each of ``link_ids`` that may pass on ``day``; 1 after the last day."""
+        factor = np.ones(len(self.link_ids))
+        if day < self.days:
+            for s, pos in zip(self.links, self._positions[1], strict=True):
+                factor[pos] *= 1.0 - s.blocked[day]
+        return factor
+
     def capacity_factor(self, n_nodes: int, day: int) -> FloatArray:
         """(K,) share of each node's capacity left on ``day``."""
         factor = np.ones(n_nodes)
-        for s in self.capacity:
-            factor[s.nodes] *= 1.0 - s.loss[day]
-        return factor
-
-    def link_factor(self, n_links: int, day: int) -> FloatArray:
-        """(L,) share of each link's flow that may pass on ``day``."""
-        factor = np.ones(n_links)
-        for s in self.links:
-            factor[s.links] *= 1.0 - s.blocked[day]
+        factor[self.capacity_nodes] = self.capacity_on(day)
         return factor
 
     def demand_factor(self, n_rows: int, day: int) -> FloatArray:
