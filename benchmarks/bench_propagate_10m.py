@@ -5,7 +5,7 @@ Target: <= 15 min for 730 days and <= 12 GB peak memory. The synthetic generator
 1M-facility twin is built once, and ``COPIES`` (10) disjoint copies of it are laid side
 by side in one :class:`FirmSystem` (every node, slot, edge, arc, final arc, demand row,
 facility and link index offset per copy; the pointer arrays and the parallel chunk
-bounds rebuilt over the whole, the chunks with ``build_system``'s own ``_chunks``).
+bounds rebuilt over the whole, the chunks with ``build_system``'s own ``slot_chunks``).
 The copies are disjoint supply networks: no arc crosses from one copy to another, and
 nodes are numbered copy-major (product-major within a copy) rather than product-major
 over all 10M facilities. The engine's work per day scales with the nodes, slots, edges
@@ -18,13 +18,13 @@ Prints the seconds to build the 1M system and to tile it, to simulate (record=Fa
 per day, and the peak resident memory of the process.
 
 Usage: .venv/bin/python benchmarks/bench_propagate_10m.py [STORE.duckdb] [DAYS] [COPIES]
-(STORE is a 1M-facility twin, default /tmp/g1m.duckdb; generated there when missing:
-``.venv/bin/arsenal generate --facilities 1000000 --seed 1 --db /tmp/g1m.duckdb``)
+(STORE is a 1M-facility twin, e.g. from
+``.venv/bin/arsenal generate --facilities 1000000 --seed 1 --db /tmp/g1m.duckdb``;
+without one, a 1M twin is generated into a temporary folder, as bench_propagate.py does)
 """
 
 import dataclasses
 import gc
-import resource
 import sys
 import time
 from pathlib import Path
@@ -32,23 +32,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from arsenalnet.ingest import import_tables
-from arsenalnet.network import compile_network
 from arsenalnet.propagate.firm import simulate
 from arsenalnet.propagate.shocks import CapacityShock, DemandShock, LinkShock, Shocks
-from arsenalnet.propagate.system import CHUNKS, FirmSystem, _chunks, build_system
+from arsenalnet.propagate.system import CHUNKS, FirmSystem, build_system, slot_chunks
 from arsenalnet.scenario import compile_scenario, load_scenario
-from arsenalnet.store import Store
-from arsenalnet.synth.generate import generate_twin
+from bench_propagate import SCENARIO, load, peak_gib
 from machine import describe
-
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "ics-cyberattack.yaml"
-DEFAULT_STORE = Path("/tmp/g1m.duckdb")
-
-
-def peak_gib() -> float:
-    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
 def rss_gib() -> float:
@@ -110,7 +99,7 @@ def tile_system(sy: FirmSystem, copies: int, n_facilities: int) -> FirmSystem:
             fields[name] = value * copies
         elif name != "chunk":
             raise ValueError(f"tile_system does not know FirmSystem.{name}")
-    fields["chunk"] = _chunks(fields["arc_ptr"], fields["arc_source"], CHUNKS)  # type: ignore[arg-type]
+    fields["chunk"] = slot_chunks(fields["arc_ptr"], fields["arc_source"], CHUNKS)  # type: ignore[arg-type]
     return FirmSystem(**fields)  # type: ignore[arg-type]
 
 
@@ -134,15 +123,11 @@ def tile_shocks(shocks: Shocks, copies: int, n_caps: int, n_links: int, n_rows: 
 
 
 def main() -> None:
-    store = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_STORE
+    store = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     days = int(sys.argv[2]) if len(sys.argv) > 2 else 730
     copies = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     print(f"machine: {describe()}", flush=True)
-    if not store.exists():
-        with Store(store) as s:
-            import_tables(s, generate_twin(1_000_000, seed=1))
-    with Store(store, read_only=True) as s:
-        net = compile_network(s.read_tables())
+    net = load(store)
     n_f, n_l, n_caps, n_rows = net.n_facilities, net.n_links, len(net.cap_facility), len(net.demand_qty)
     print(f"1M twin: facilities {n_f:,}, links {n_l:,}; peak memory {peak_gib():.2f} GiB")
 

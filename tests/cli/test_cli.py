@@ -2,17 +2,11 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def arsenal(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "arsenalnet.cli.main", *args]
-    if db is not None:
-        cmd += ["--db", str(db)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+from factories import arsenal
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,7 @@
 """The input-output table in the store, `arsenal import-io` and `arsenal simulate-io` as a user runs them."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +15,7 @@ from arsenalnet.cli.app import app
 from arsenalnet.cli.industry import NoIOTable, io_rows, load_io_table, store_io_table
 from arsenalnet.ingest.io_table import IOTable, read_io_table
 from arsenalnet.store import Store
+from factories import arsenal
 
 SCENARIO = """\
 name: reg2-mining-strike
@@ -32,12 +30,6 @@ shocks:
     start: 5
     recovery: {type: linear, hold: 10, days: 30}
 """
-
-
-def arsenal(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "arsenalnet.cli.main", *args, "--db", str(db)]
-    env = os.environ | {"COLUMNS": "200"}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
 @pytest.fixture(scope="module")

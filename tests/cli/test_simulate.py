@@ -1,21 +1,14 @@
 """`arsenal simulate` and `arsenal runs` as a user runs them."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from factories import arsenal
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def arsenal(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "arsenalnet.cli.main", *args, "--db", str(db)]
-    env = os.environ | {"COLUMNS": "200"}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False, env=env)
 
 
 @pytest.fixture(scope="module")

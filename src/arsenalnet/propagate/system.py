@@ -122,7 +122,7 @@ def _segment_share(groups: IntArray, weight: FloatArray, n: int) -> FloatArray:
     )
 
 
-def _chunks(arc_ptr: IntArray, arc_source: IntArray, n_chunks: int) -> IntArray:
+def slot_chunks(arc_ptr: IntArray, arc_source: IntArray, n_chunks: int) -> IntArray:
     """Slot bounds cutting the arcs into about ``n_chunks`` runs of about equal length such
     that every supplier of a run is below every supplier of the runs after it.
 
@@ -317,5 +317,5 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
         arc_ptr=arc_ptr,
         slot_edge=slot_edge,
         slot_edge_ptr=np.searchsorted(edge_slot[slot_edge], np.arange(n_s + 1)).astype(np.int64),
-        chunk=_chunks(arc_ptr, arc_source, CHUNKS),
+        chunk=slot_chunks(arc_ptr, arc_source, CHUNKS),
     )
