@@ -18,7 +18,7 @@ from rich.table import Table
 
 from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, print_json, progress
-from arsenalnet.cli.simulate import _new_run_id, record_run
+from arsenalnet.cli.simulate import new_run_id, record_run
 from arsenalnet.model.errors import InputError
 from arsenalnet.propagate.industry import simulate_industry
 from arsenalnet.scenario import load_scenario
@@ -257,7 +257,7 @@ def simulate_io(
             step("summarizing")
             summary = summarize_industry_run(table, run, params)
         record = dataclasses.asdict(summary)
-        run_id = _new_run_id()
+        run_id = new_run_id()
         # `end_items` (none at sector level) keeps `arsenal runs` listing this run
         record_run(store, run_id, "simulate-io", spec, scenario, horizon, record | {"end_items": []}, None)
     ignored = sorted(spec.params)

@@ -65,7 +65,7 @@ def render_summary(summary: dict[str, Any], title: str) -> None:
     )
 
 
-def _new_run_id() -> str:
+def new_run_id() -> str:
     """``YYYYMMDD-HHMMSS-xxxx`` (UTC, then 4 random hex digits)."""
     return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
@@ -129,7 +129,7 @@ def simulate(
             net = compile_network(store.read_tables())
             step("building the system")
             run = run_scenario(net, spec, horizon, progress=lambda t: step(f"day {t + 1} of {horizon}"))
-            run_id = _new_run_id()
+            run_id = new_run_id()
             folder = out or Path("runs") / run_id
             step(f"writing {folder}")
             write_outputs(net, run, folder)
