@@ -1,12 +1,14 @@
-"""Shared fixtures: a fresh store, and a store holding the 6-facility tiny twin."""
+"""Shared fixtures: a fresh store, the 6-facility tiny twin (stored and compiled), a generated twin."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from arsenalnet.ingest import import_files
+from arsenalnet.ingest import import_files, import_tables
+from arsenalnet.network import Network, compile_network
 from arsenalnet.store import Store
+from arsenalnet.synth.generate import generate_twin
 from factories import TINY
 
 
@@ -23,3 +25,26 @@ def tiny_store(store: Store) -> Store:
     """A store holding the hand-checkable tiny twin of tests/fixtures/tiny."""
     import_files(store, sorted(TINY.glob("*.csv")))
     return store
+
+
+def _compiled(path: Path, load: Callable[[Store], object]) -> Network:
+    store = Store(path)
+    try:
+        load(store)
+        return compile_network(store.read_tables())
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def tiny_net(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """The tiny twin of tests/fixtures/tiny, compiled (read-only: a frozen Network)."""
+    path = tmp_path_factory.mktemp("tiny") / "twin.duckdb"
+    return _compiled(path, lambda store: import_files(store, sorted(TINY.glob("*.csv"))))
+
+
+@pytest.fixture(scope="session")
+def generated_net(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """``generate_twin(2000, 1)`` imported into a store and compiled."""
+    path = tmp_path_factory.mktemp("generated") / "twin.duckdb"
+    return _compiled(path, lambda store: import_tables(store, generate_twin(2000, 1)))
