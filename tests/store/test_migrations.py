@@ -36,10 +36,15 @@ def test_version_1_file_is_upgraded_keeping_rows(tmp_path: Path) -> None:
     con.close()
     assert "control_systems" not in _columns(path, "facility")
     with Store(path) as s:
-        assert current_version(s.con) == 4
+        assert current_version(s.con) == SCHEMA_VERSION
         rows = s.read_table("facility").to_pylist()
     assert rows[0]["facility_id"] == "fac:a"
     assert rows[0]["control_systems"] is None
+    assert rows[0]["ttr_days"] is None
+    con = duckdb.connect(str(path))  # the rebuilt facility table checks ttr_days >= 0
+    with pytest.raises(duckdb.ConstraintException, match="ttr_days"):
+        con.execute("UPDATE facility SET ttr_days = -1")
+    con.close()
     assert "control_systems" in _columns(path, "facility")
     assert "scenario_text" in _columns(path, "run")
 
@@ -50,7 +55,7 @@ def test_newer_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute(f"UPDATE {META_TABLE} SET value = '99' WHERE key = 'schema_version'")
     con.close()
-    with pytest.raises(SchemaError, match=r"schema version 99, newer than this ArsenalNet understands \(4\)"):
+    with pytest.raises(SchemaError, match=r"schema version 99, newer than this ArsenalNet understands \(5\)"):
         Store(path)
 
 

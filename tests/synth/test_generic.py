@@ -46,7 +46,7 @@ def check_invariants(d: dict[str, pa.Table]) -> None:
             if not c.nullable:
                 assert arr.null_count == 0, (name, c.name)
             valid = pc.drop_null(arr)
-            if c.minimum is not None:
+            if c.minimum is not None and len(valid):
                 lo = pc.min(valid).as_py()
                 assert lo > c.minimum if c.min_exclusive else lo >= c.minimum, (name, c.name)
             if c.maximum is not None:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from arsenalnet.ingest import import_tables
 from arsenalnet.model.errors import InputError
+from arsenalnet.model.recovery import ttr_median_days
 from arsenalnet.store import Store
 from arsenalnet.synth.generate import generate_twin
 from arsenalnet.synth.reference import DEMAND, ITEMS, REFERENCE_END_ITEMS, required_flow
@@ -111,3 +112,13 @@ def test_any_generated_twin_passes_full_import_validation(
     with Store(tmp_path_factory.mktemp("gen") / "twin.duckdb") as store:
         report = import_tables(store, generate_twin(n, seed))
         assert report.counts["facility"].inserted >= n
+
+
+def test_every_site_has_a_time_to_recover_around_its_industry_median(twin: dict[str, pa.Table]) -> None:
+    fac = twin["facility"]
+    ttr = np.asarray(fac["ttr_days"].to_numpy(zero_copy_only=False))
+    assert fac["ttr_days"].null_count == 0
+    assert ttr.min() >= 1 and np.array_equal(ttr, np.rint(ttr))
+    naics = fac["naics"].to_pylist()
+    ratio = ttr / np.array([ttr_median_days(code) for code in naics])
+    assert 0.8 < float(np.median(ratio)) < 1.25  # lognormal around the median

@@ -8,11 +8,11 @@ is in days. Ids are strings chosen by whoever owns the data (``fac:…``,
 from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
 from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The newest schema version this code knows. Version 2 added ``facility.control_systems``,
 version 3 the ``run`` table of recorded simulations, version 4 the stored input-output
 table (``io_industry``, ``io_flow``, ``io_final_column``, ``io_final``; see
-:mod:`arsenalnet.model.results`)."""
+:mod:`arsenalnet.model.results`), version 5 ``facility.ttr_days``."""
 
 ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"
@@ -93,8 +93,19 @@ FACILITY = Table(
             nullable=True,
             since=2,
         ),
+        Column(
+            "ttr_days",
+            F,
+            "time to recover: days to restore the site's full output after it is lost (from supplier "
+            "surveys; empty = the NAICS default of arsenalnet.model.recovery)",
+            unit="days",
+            nullable=True,
+            minimum=0,
+            since=5,
+        ),
     ),
     key=("facility_id",),
+    rebuilt=(5,),  # version 5 added ttr_days with a range check
     foreign_keys=(
         ForeignKey(("org_id",), "organization", ("org_id",)),
         ForeignKey(("country",), "country", ("iso3",)),

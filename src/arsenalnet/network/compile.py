@@ -32,7 +32,8 @@ class Network:
     - ``facility_country`` (F,) country index; ``facility_region``, ``facility_naics`` (F,)
       strings; ``facility_org`` (F,) index into ``organizations``; the control-system
       platforms of facility f are ``control_systems.ids[control_index[control_indptr[f]:
-      control_indptr[f+1]]]``.
+      control_indptr[f+1]]]``; ``facility_ttr`` (F,) time to recover in days (NaN where the
+      data give none).
     - ``product_kind``, ``product_naics``, ``product_hs`` (P,) strings.
     - ``country_groups`` (C, G) bool: membership of country c in group ``groups[g]``.
     - ``bom`` (P, P) CSR: ``bom[parent, child]`` = child units per parent unit.
@@ -62,6 +63,7 @@ class Network:
     control_systems: Index
     control_indptr: Int64Array
     control_index: Int32Array
+    facility_ttr: FloatArray
     product_kind: pa.Array
     product_naics: pa.Array
     product_hs: pa.Array
@@ -187,6 +189,7 @@ def compile_network(tables: Mapping[str, pa.Table]) -> Network:
         control_systems=control_systems,
         control_indptr=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
         control_index=control_systems.codes(flat) if len(flat) else np.zeros(0, np.int32),
+        facility_ttr=_np(fac["ttr_days"].fill_null(np.nan), np.float64),
         product_kind=prd["kind"].combine_chunks(),
         product_naics=prd["naics"].combine_chunks(),
         product_hs=prd["hs_code"].combine_chunks(),

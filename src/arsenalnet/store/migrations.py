@@ -2,7 +2,9 @@
 
 Version 1 created the architecture's nine tables and seeded countries and
 country groups; version 2 added ``facility.control_systems``; version 3 the
-``run`` table. Opening an older
+``run`` table; version 4 the IO tables; version 5 ``facility.ttr_days`` (a
+column with a range check: DuckDB cannot add one in place, so the table is
+rebuilt). Opening an older
 file upgrades it in one transaction per step; a newer file is refused.
 """
 
@@ -42,10 +44,11 @@ def _step(con: duckdb.DuckDBPyConnection, version: int) -> None:
         if table.since == version:
             con.execute(create_table_sql(table, version))
         elif table.since < version:
-            for column in table.columns:
-                if column.since == version:
-                    con.execute(add_column_sql(table, column))
-            if version in table.rebuilt:
+            if version not in table.rebuilt:  # a rebuild creates the new columns (with their checks)
+                for column in table.columns:
+                    if column.since == version:
+                        con.execute(add_column_sql(table, column))
+            else:
                 cols = ", ".join(quote(c.name) for c in table.columns_at(version - 1))
                 con.execute(f"ALTER TABLE {quote(table.name)} RENAME TO __old")
                 con.execute(create_table_sql(table, version))

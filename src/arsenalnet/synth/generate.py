@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from arsenalnet.model.errors import InputError
 from arsenalnet.synth.generic import generate_generic
+from arsenalnet.synth.recovery import with_recovery
 from arsenalnet.synth.reference import REFERENCE_END_ITEMS, add_reference_items
 
 MIN_FACILITIES = 1_000
@@ -31,4 +32,6 @@ def generate_twin(
     if seed < 0:
         raise InputError(f"--seed must be a non-negative integer, got {seed}")
     twin = generate_generic(n_facilities, np.random.default_rng([seed, 0]), progress)
-    return add_reference_items(twin, np.random.default_rng([seed, 1]), progress)
+    twin = add_reference_items(twin, np.random.default_rng([seed, 1]), progress)
+    twin["facility"] = with_recovery(twin["facility"], np.random.default_rng([seed, 2]))
+    return twin

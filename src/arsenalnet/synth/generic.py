@@ -95,6 +95,7 @@ def _facilities(fac: Facilities, cal: Calibration, fac_ids: pa.Array) -> pa.Tabl
             "naics": naics,
             "employees": pa.array(fac.employees),
             "control_systems": ics,
+            "ttr_days": pa.nulls(len(fac_ids), pa.float64()),  # drawn for every site at the end
         },
     )
     del n
