@@ -55,7 +55,9 @@ def test_newer_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute(f"UPDATE {META_TABLE} SET value = '99' WHERE key = 'schema_version'")
     con.close()
-    with pytest.raises(SchemaError, match=r"schema version 99, newer than this ArsenalNet understands \(5\)"):
+    with pytest.raises(
+        SchemaError, match=rf"schema version 99, newer than this ArsenalNet understands \({SCHEMA_VERSION}\)"
+    ):
         Store(path)
 
 

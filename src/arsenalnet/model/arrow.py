@@ -11,6 +11,7 @@ ARROW_TYPES: dict[ColumnType, pa.DataType] = {
     ColumnType.FLOAT: pa.float64(),
     ColumnType.BOOL: pa.bool_(),
     ColumnType.STR_LIST: pa.list_(pa.string()),
+    ColumnType.BLOB: pa.binary(),
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from arsenalnet.model.results import RESULT_ORDER, RESULT_TABLES
 from arsenalnet.model.schema import Column, Table
 from arsenalnet.model.tables import SCHEMA_VERSION, TABLE_ORDER, TABLES
+from arsenalnet.model.thread import THREAD_ORDER, THREAD_TABLES
 
 BEGIN = "<!-- BEGIN GENERATED: python -m arsenalnet.model.docs docs/data-model.md -->"
 END = "<!-- END GENERATED -->"
@@ -36,6 +37,9 @@ def table_markdown(t: Table) -> str:
         lines.append(f"- rule: `{check.expression}` ({check.reason})")
     if t.acyclic:
         lines.append(f"- rule: the graph {t.acyclic[0]} → {t.acyclic[1]} has no cycle")
+    if t.enforced:
+        unique = "".join(f"; {c} is unique" for c in t.unique)
+        lines.append(f"- the store enforces the key{unique}")
     lines += ["", "| column | type | unit | required | allowed | description |", "|---|---|---|---|---|---|"]
     for c in t.columns:
         since = f" (since v{c.since})" if c.since > 1 else ""
@@ -57,6 +61,13 @@ def render() -> str:
         "",
     ]
     body += [table_markdown(RESULT_TABLES[name]) + "\n" for name in RESULT_ORDER]
+    body += [
+        "### The digital thread's log",
+        "",
+        "Written by `arsenal thread` (see docs/thread.md), not by import; not exported.",
+        "",
+    ]
+    body += [table_markdown(THREAD_TABLES[name]) + "\n" for name in THREAD_ORDER]
     return "\n".join([BEGIN, *body, END])
 
 

@@ -17,6 +17,7 @@ class ColumnType(StrEnum):
     FLOAT = "DOUBLE"
     BOOL = "BOOLEAN"
     STR_LIST = "VARCHAR[]"
+    BLOB = "BLOB"
 
 
 LIST_SEPARATOR = ";"
@@ -102,11 +103,16 @@ class Table:
     since: int = 1
     rebuilt: tuple[int, ...] = ()
     """Schema versions that changed the table's constraints: the upgrade rebuilds it, keeping its rows."""
+    enforced: bool = False
+    """The store enforces the key and the ``unique`` columns with indexes (tables written only by
+    ArsenalNet itself and read by point lookups, such as the digital thread's log)."""
+    unique: tuple[str, ...] = ()
+    """Columns whose values are unique in the table (enforced when ``enforced``)."""
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index.update({c.name: i for i, c in enumerate(self.columns)})
-        unknown = [k for k in self.key if k not in self._index]
+        unknown = [k for k in (*self.key, *self.unique) if k not in self._index]
         for fk in self.foreign_keys:
             unknown += [c for c in fk.columns if c not in self._index]
         if unknown:

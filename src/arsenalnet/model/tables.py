@@ -8,11 +8,13 @@ is in days. Ids are strings chosen by whoever owns the data (``fac:…``,
 from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
 from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The newest schema version this code knows. Version 2 added ``facility.control_systems``,
 version 3 the ``run`` table of recorded simulations, version 4 the stored input-output
 table (``io_industry``, ``io_flow``, ``io_final_column``, ``io_final``; see
-:mod:`arsenalnet.model.results`), version 5 ``facility.ttr_days``."""
+:mod:`arsenalnet.model.results`), version 5 ``facility.ttr_days``, version 6 the digital
+thread's log (``thread_key``, ``thread_entry``, ``thread_tile``, ``thread_tree_head``; see
+:mod:`arsenalnet.model.thread`)."""
 
 ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"

@@ -37,9 +37,14 @@ def create_table_sql(table: Table, version: int) -> str:
     """CREATE TABLE for ``table`` as it was at schema ``version``.
 
     Keys and foreign keys are enforced by the import path (which reports every
-    violation with its location), not by DuckDB indexes, so bulk loads stay fast.
+    violation with its location), not by DuckDB indexes, so bulk loads stay fast;
+    a table declared ``enforced`` gets its key and unique columns as DuckDB constraints.
     """
-    cols = ",\n  ".join(column_sql(c) for c in table.columns_at(version))
+    parts = [column_sql(c) for c in table.columns_at(version)]
+    if table.enforced:
+        parts.append(f"PRIMARY KEY ({key_order(table)})")
+        parts += [f"UNIQUE ({quote(c)})" for c in table.unique]
+    cols = ",\n  ".join(parts)
     return f"CREATE TABLE {quote(table.name)} (\n  {cols}\n)"
 
 

@@ -4,7 +4,7 @@ Version 1 created the architecture's nine tables and seeded countries and
 country groups; version 2 added ``facility.control_systems``; version 3 the
 ``run`` table; version 4 the IO tables; version 5 ``facility.ttr_days`` (a
 column with a range check: DuckDB cannot add one in place, so the table is
-rebuilt). Opening an older
+rebuilt); version 6 the digital thread's log. Opening an older
 file upgrades it in one transaction per step; a newer file is refused.
 """
 
@@ -14,6 +14,7 @@ from arsenalnet.model import SCHEMA_VERSION, TABLE_ORDER, TABLES
 from arsenalnet.model.errors import ArsenalError
 from arsenalnet.model.results import RESULT_ORDER, RESULT_TABLES
 from arsenalnet.model.seeds import country_group_rows, country_rows
+from arsenalnet.model.thread import THREAD_ORDER, THREAD_TABLES
 from arsenalnet.store.ddl import add_column_sql, create_table_sql, quote
 
 META_TABLE = "arsenal_meta"
@@ -39,8 +40,8 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def _step(con: duckdb.DuckDBPyConnection, version: int) -> None:
     """Apply the changes that schema ``version`` introduced."""
-    for name in TABLE_ORDER + RESULT_ORDER:
-        table = TABLES.get(name) or RESULT_TABLES[name]
+    for name in TABLE_ORDER + RESULT_ORDER + THREAD_ORDER:
+        table = TABLES.get(name) or RESULT_TABLES.get(name) or THREAD_TABLES[name]
         if table.since == version:
             con.execute(create_table_sql(table, version))
         elif table.since < version:

@@ -157,3 +157,42 @@ def root_from_inclusion(leaf_digest: bytes, index: int, size: int, proof: Sequen
         fn >>= 1
         sn >>= 1
     return r if sn == 0 else None
+
+
+Run = tuple[int, int, bytes]
+"""New complete nodes of one level: ``(level, first index, concatenated hashes)``."""
+
+
+def extend(size: int, known: Mapping[Node, bytes], new_leaves: bytes) -> tuple[list[Run], bytes]:
+    """Append the leaf hashes ``new_leaves`` (concatenated) to a tree of ``size`` leaves.
+
+    ``known`` must hold the :func:`border` nodes of ``size``. Returns the complete nodes
+    the append creates, one run per level, and the root hash of the grown tree. Hashing
+    is ``O(appended)``: each new node is hashed once.
+    """
+    runs: list[Run] = []
+    level, first, buf = 0, size, new_leaves
+    while buf:
+        runs.append((level, first, buf))
+        if first & 1:  # the border node at this level gets its right sibling
+            buf, first = known[(level, first - 1)] + buf, first - 1
+        buf, first, level = parent_level(buf), first >> 1, level + 1
+    new_size = size + len(new_leaves) // HASH_SIZE
+    if new_size == 0:
+        return runs, _sha256(b"").digest()
+    return runs, edge_hash(new_size, new_size.bit_length(), run_lookup(runs, known))
+
+
+def run_lookup(runs: Sequence[Run], known: Mapping[Node, bytes]) -> Callable[[Node], bytes]:
+    """``get(node)`` over the runs of :func:`extend`, falling back to ``known``."""
+    by_level = {lvl: (start, hashes) for lvl, start, hashes in runs}
+
+    def get(node: Node) -> bytes:
+        lvl, idx = node
+        if lvl in by_level:
+            start, hashes = by_level[lvl]
+            if start <= idx < start + len(hashes) // HASH_SIZE:
+                return hashes[(idx - start) * HASH_SIZE : (idx - start + 1) * HASH_SIZE]
+        return known[node]
+
+    return get
