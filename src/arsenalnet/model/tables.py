@@ -8,13 +8,13 @@ is in days. Ids are strings chosen by whoever owns the data (``fac:…``,
 from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
 from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The newest schema version this code knows. Version 2 added ``facility.control_systems``,
 version 3 the ``run`` table of recorded simulations, version 4 the stored input-output
 table (``io_industry``, ``io_flow``, ``io_final_column``, ``io_final``; see
 :mod:`arsenalnet.model.results`), version 5 ``facility.ttr_days``, version 6 the digital
 thread's log (``thread_key``, ``thread_entry``, ``thread_tile``, ``thread_tree_head``; see
-:mod:`arsenalnet.model.thread`)."""
+:mod:`arsenalnet.model.thread`), version 7 ``product_attribute``."""
 
 ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"
@@ -159,6 +159,22 @@ BOM_LINE = Table(
     acyclic=("parent_id", "child_id"),
 )
 
+PRODUCT_ATTRIBUTE = Table(
+    "product_attribute",
+    "A named property of a product, as a hardware bill of materials states it (CycloneDX "
+    "component properties): design intent (drawing, revision, material specification), a declared "
+    "country of origin (arsenalnet:hbom:countryOfOrigin, ISO3), serial numbers "
+    "(cdx:device:serialNumber). A name may have several values.",
+    (
+        _id("product_id", "product"),
+        Column("name", S, "property name, e.g. arsenalnet:hbom:design:drawing"),
+        Column("value", S, "property value, as written"),
+    ),
+    key=("product_id", "name", "value"),
+    foreign_keys=(ForeignKey(("product_id",), "product", ("product_id",)),),
+    since=7,
+)
+
 CAPABILITY = Table(
     "capability",
     "A facility makes a product.",
@@ -266,6 +282,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "facility",
     "product",
     "bom_line",
+    "product_attribute",
     "capability",
     "supply_link",
     "demand",
@@ -281,6 +298,7 @@ TABLES: dict[str, Table] = {
         FACILITY,
         PRODUCT,
         BOM_LINE,
+        PRODUCT_ATTRIBUTE,
         CAPABILITY,
         SUPPLY_LINK,
         DEMAND,
