@@ -19,7 +19,7 @@ LOAD_ERRORS = [
         "unknown-key.yaml",
         3,
         "unknown key 'descripton' in the scenario (did you mean 'description'?); "
-        "allowed: name, description, days, seed, params, shocks",
+        "allowed: name, description, days, seed, params, events, shocks",
     ),
     (
         "misspelled-type.yaml",
@@ -31,7 +31,7 @@ LOAD_ERRORS = [
         "unknown-shock-key.yaml",
         7,
         "unknown key 'until' in export_ban; "
-        "allowed: type, label, start, recovery, from, to, products, fraction",
+        "allowed: type, label, event, start, recovery, from, to, products, fraction",
     ),
     ("fraction-too-big.yaml", 6, "fraction must be a number in [0, 1], got 1.5"),
     ("negative-start.yaml", 7, "start must be an integer >= 0, got -3"),
@@ -80,6 +80,49 @@ LOAD_ERRORS = [
         "link-cut-unbounded.yaml",
         4,
         "link_cut needs at least one of 'suppliers', 'buyers', 'products', 'mode'",
+    ),
+    # distributions, probabilities, events (docs/sweeps.md)
+    ("beta-a-zero.yaml", 6, "beta a must be a number > 0, got 0"),
+    ("lognormal-sigma-negative.yaml", 9, "lognormal sigma must be a number >= 0, got -0.5"),
+    ("probability-too-big.yaml", 7, "probability must be a number in [0, 1], got 1.2"),
+    ("rule-p-too-big.yaml", 9, "p must be a number in [0, 1], got -0.1"),
+    (
+        "unknown-distribution.yaml",
+        7,
+        "unknown distribution 'betta' (did you mean 'beta'?); allowed: beta, lognormal, triangular, uniform",
+    ),
+    (
+        "lognormal-fraction.yaml",
+        6,
+        "fraction cannot be lognormal: its draws may exceed 1; use beta, uniform or triangular",
+    ),
+    ("uniform-reversed.yaml", 6, "uniform needs low < high, got low 5, high 2"),
+    (
+        "triangular-mode-outside.yaml",
+        7,
+        "triangular needs low <= mode <= high and low < high, got 1, 5, 3",
+    ),
+    ("start-uniform-negative.yaml", 6, "uniform low must be a number >= 0, got -5"),
+    (
+        "unknown-distribution-key.yaml",
+        11,
+        "unknown key 'mean' in lognormal (did you mean 'median'?); allowed: median, sigma",
+    ),
+    (
+        "two-distributions.yaml",
+        7,
+        "fraction must be a number or one distribution (beta, lognormal, triangular, uniform), "
+        "e.g. {beta: {a: 2, b: 5}}",
+    ),
+    ("unknown-event.yaml", 7, "unknown event 'quak' (did you mean 'quake'?); declared: quake"),
+    ("unused-event.yaml", 5, "event 'flood' is declared but no shock names it"),
+    ("event-without-probability.yaml", 5, "missing key 'probability' in event 'quake'"),
+    ("correlation-alone.yaml", 7, "correlation needs a probability (which facilities are hit)"),
+    (
+        "probability-on-a-ban.yaml",
+        7,
+        "unknown key 'probability' in export_ban; "
+        "allowed: type, label, event, start, recovery, from, to, products, fraction",
     ),
 ]
 

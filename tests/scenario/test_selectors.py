@@ -16,7 +16,8 @@ import pytest
 from arsenalnet.network import Network
 from arsenalnet.scenario import ScenarioError
 from arsenalnet.scenario.model import Selector, SelectorKind
-from arsenalnet.scenario.parse import Reader, selector
+from arsenalnet.scenario.parse import selector
+from arsenalnet.scenario.reader import Reader
 from arsenalnet.scenario.selectors import select_facilities, select_products
 from arsenalnet.scenario.yaml_lines import YMap, load_yaml
 

@@ -1,4 +1,5 @@
-"""The four scenario files in scenarios/ load and compile on a generated twin (2,000 facilities)."""
+"""The scenario files in scenarios/ load and compile on a generated twin (2,000 facilities): four
+deterministic ones, and pacific-conflict.yaml, drawn at random for sweeps."""
 
 from pathlib import Path
 
@@ -8,7 +9,9 @@ import pytest
 
 from arsenalnet.network import Network
 from arsenalnet.propagate.params import Params
+from arsenalnet.propagate.shocks import CapacityShock, LinkShock
 from arsenalnet.scenario import compile_scenario, load_scenario
+from arsenalnet.scenario.draws import Target, prepare
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
 SHIPPED = [
@@ -17,10 +20,11 @@ SHIPPED = [
     "gulf-coast-hurricane.yaml",
     "ics-cyberattack.yaml",
 ]
+DRAWN = ["pacific-conflict.yaml"]
 
 
 def test_the_shipped_set() -> None:
-    assert sorted(p.name for p in SCENARIOS.glob("*.yaml")) == SHIPPED
+    assert sorted(p.name for p in SCENARIOS.glob("*.yaml")) == sorted(SHIPPED + DRAWN)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -102,3 +106,26 @@ def test_155mm_surge(generated_net: Network) -> None:
     (surge,) = shocks.demand
     assert set(net.products.take(net.demand_product[surge.rows])) == {"prd:155mm-shell"}
     assert surge.factor[[0, 15, 30, 364]].tolist() == [1.0, 2.0, 3.0, 3.0]
+
+
+def test_pacific_conflict(generated_net: Network) -> None:
+    """The crisis occurs in about 30% of draws and the earthquake in about 10%; in a draw with
+    the crisis, Taiwan's exports and the PRC's minerals are cut and some Taiwanese plants hit."""
+    net = generated_net
+    scenario = load_scenario(SCENARIOS / "pacific-conflict.yaml")
+    assert scenario.days == 180 and scenario.random_line() is not None and len(scenario.description) > 80
+    plan = prepare(scenario, net)
+    draws = [plan.draw(scenario.seed, i, Target.whole(net)) for i in range(400)]
+    occurred = np.array([d.occurred for d in draws])
+    assert [e.name for e in scenario.events] == ["strait-crisis", "japan-earthquake"]
+    assert abs(occurred[:, 0].mean() - 0.3) < 0.07 and abs(occurred[:, 1].mean() - 0.1) < 0.05
+    crisis = next(d for d in draws if d.occurred[0] and not d.occurred[1])
+    labels = {s.label for s in crisis.shocks}
+    assert {"Blockade of Taiwan", "PRC export controls on critical minerals and their products"} <= labels
+    hit = {s.label for s in crisis.shocks if isinstance(s, CapacityShock)}
+    assert hit == {"Outages at Taiwanese plants"}
+    blockade = next(s for s in crisis.shocks if s.label == "Blockade of Taiwan")
+    assert isinstance(blockade, LinkShock)
+    assert _countries(net, net.link_supplier[blockade.links]) == {"TWN"}
+    quiet = next(d for d in draws if not d.occurred.any())
+    assert quiet.shocks == []

@@ -14,3 +14,8 @@ class ScenarioError(InputError):
         self.line = line
         self.reason = reason
         super().__init__(f"{file}:{line}: {reason}")
+
+
+class SweepError(InputError):
+    """A sweep cannot run as asked (``--runs 0``, an unreachable Ray cluster, a draw that does
+    not exist); the message is one line (exit code 2)."""

@@ -10,7 +10,8 @@ An industry is a (region, sector) row of a multi-regional input-output table. On
   a name or its start: ``mining``);
 - ``not``: a nested selector whose industries are removed.
 
-Any other key, a ``products:`` selector and every other shock type are refused with a
+Any other key, a ``products:`` selector, every other shock type and anything drawn at
+random (distributions, probabilities, events) are refused with a
 :class:`ScenarioError` at their line. The recovery profile (``docs/scenarios.md``)
 becomes the engine's :class:`CapacityShock` exactly: permanent and ``step`` as a
 full loss for a duration; ``linear`` with ``hold`` >= 1 as ``duration = hold``,
@@ -75,6 +76,8 @@ def compile_industry_scenario(
     src = scenario.source
     if horizon < 1:
         raise ScenarioError(src, scenario.line, f"days must be >= 1, got {horizon}")
+    if (line := scenario.random_line()) is not None:
+        raise ScenarioError(src, line, "draws at random are not supported at industry level")
     shocks: list[CapacityShock] = []
     for spec in scenario.shocks:
         if not isinstance(spec, CapacityLoss):

@@ -5,14 +5,13 @@ fault. Selectors are checked for their keys and value types only; whether
 their ids exist is decided when compiled against a network.
 """
 
-import difflib
 import math
-from collections.abc import Sequence
 from dataclasses import fields
 
 from arsenalnet.model.enums import CountryGroup, ProductKind, TransportMode
 from arsenalnet.propagate.params import Params
-from arsenalnet.scenario.errors import ScenarioError
+from arsenalnet.scenario.chance import Values, check_events_used, event_name, read_events, read_probability
+from arsenalnet.scenario.distributions import Range
 from arsenalnet.scenario.model import (
     FACILITY_KEYS,
     PRODUCT_KEYS,
@@ -20,6 +19,7 @@ from arsenalnet.scenario.model import (
     CapacityLoss,
     Clause,
     DemandChange,
+    Event,
     ExportBan,
     LinkCut,
     Scenario,
@@ -29,12 +29,13 @@ from arsenalnet.scenario.model import (
     Timing,
 )
 from arsenalnet.scenario.profiles import Linear, Recovery, Step, Table
-from arsenalnet.scenario.yaml_lines import YEntry, YList, YMap, YNode, YScalar, describe
+from arsenalnet.scenario.reader import Reader, hint
+from arsenalnet.scenario.yaml_lines import YEntry, YList, YMap, YNode, describe
 
-TOP_KEYS = ("name", "description", "days", "seed", "params", "shocks")
-COMMON_KEYS = ("type", "label", "start", "recovery")
+TOP_KEYS = ("name", "description", "days", "seed", "params", "events", "shocks")
+COMMON_KEYS = ("type", "label", "event", "start", "recovery")
 SHOCK_KEYS: dict[str, tuple[str, ...]] = {
-    "capacity_loss": ("facilities", "products", "fraction"),
+    "capacity_loss": ("facilities", "products", "fraction", "probability", "correlation"),
     "export_ban": ("from", "to", "products", "fraction"),
     "link_cut": ("suppliers", "buyers", "products", "mode", "fraction"),
     "demand_change": ("products", "customer", "scale", "set", "ramp_days"),
@@ -44,81 +45,6 @@ RECOVERY_KEYS: dict[str, tuple[str, ...]] = {
     "linear": ("type", "days", "hold"),
     "table": ("type", "points"),
 }
-
-
-def _hint(word: str, allowed: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, allowed, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-class Reader:
-    """Typed accessors over located YAML nodes that fail with ``file:line: reason``."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, line: int, reason: str) -> ScenarioError:
-        """The error to raise."""
-        return ScenarioError(self.source, line, reason)
-
-    def mapping(self, node: YNode, what: str) -> YMap:
-        """``node`` as a mapping, or an error naming ``what`` it should be."""
-        if not isinstance(node, YMap):
-            raise self.fail(node.line, f"{what} must be a mapping, got {describe(node)}")
-        return node
-
-    def keys(self, m: YMap, allowed: Sequence[str], where: str, required: Sequence[str] = ()) -> None:
-        """Refuse keys outside ``allowed``; require ``required``."""
-        for e in m.entries:
-            if not isinstance(e.key, str) or e.key not in allowed:
-                key = str(e.key)
-                raise self.fail(
-                    e.key_line,
-                    f"unknown key '{key}' in {where}{_hint(key, allowed)}; allowed: {', '.join(allowed)}",
-                )
-        for key in required:
-            if m.get(key) is None:
-                raise self.fail(m.line, f"missing key '{key}' in {where}")
-
-    def string(self, e: YEntry) -> str:
-        """A string value (any plain scalar counts, as written)."""
-        v = e.value
-        if not isinstance(v, YScalar) or v.value is None:
-            raise self.fail(v.line, f"{e.key} must be a string, got {describe(v)}")
-        return v.value if isinstance(v.value, str) else v.text
-
-    def strings(self, e: YEntry) -> tuple[str, ...]:
-        """A string or a non-empty list of strings, as written (``ON`` stays ``"ON"``)."""
-        items = e.value.items if isinstance(e.value, YList) else (e.value,)
-        if not items:
-            raise self.fail(e.value.line, f"{e.key} must not be an empty list")
-        out: list[str] = []
-        for item in items:
-            if not isinstance(item, YScalar) or item.value is None:
-                raise self.fail(
-                    item.line, f"{e.key} must be a string or a list of strings, got {describe(item)}"
-                )
-            out.append(item.value if isinstance(item.value, str) else item.text)
-        return tuple(out)
-
-    def number(
-        self, e: YEntry, low: float, high: float = math.inf, *, integer: bool = False, name: str = ""
-    ) -> float:
-        """A finite number in [low, high] (an integer if ``integer``), named ``name`` or its key in errors."""
-        v, what = e.value, name or e.key
-        kind = "an integer" if integer else "a number"
-        bounds = f">= {low:g}" if high == math.inf else f"in [{low:g}, {high:g}]"
-        wanted = int if integer else int | float
-        if not isinstance(v, YScalar) or isinstance(v.value, bool) or not isinstance(v.value, wanted):
-            raise self.fail(v.line, f"{what} must be {kind} {bounds}, got {describe(v)}")
-        x = float(v.value)
-        if not (math.isfinite(x) and low <= x <= high):
-            raise self.fail(v.line, f"{what} must be {kind} {bounds}, got {v.text}")
-        return x
-
-    def integer(self, e: YEntry, low: int) -> int:
-        """An integer >= ``low``."""
-        return int(self.number(e, low, integer=True))
 
 
 def read_scenario(root: YNode | None, r: Reader) -> Scenario:
@@ -132,12 +58,14 @@ def read_scenario(root: YNode | None, r: Reader) -> Scenario:
     days = r.integer(_at(top, "days"), 1)
     seed = r.integer(e, 0) if (e := top.get("seed")) else 0
     params = _params(r.mapping(e.value, "params"), r) if (e := top.get("params")) else {}
+    events = read_events(e, r) if (e := top.get("events")) else ()
     shocks: list[ShockSpec] = []
     if e := top.get("shocks"):
         if not isinstance(e.value, YList):
             raise r.fail(e.value.line, f"shocks must be a list, got {describe(e.value)}")
-        shocks = [_shock(item, r) for item in e.value.items]
-    return Scenario(name, description, days, seed, params, tuple(shocks), r.source, top.line)
+        shocks = [_shock(item, r, events) for item in e.value.items]
+    check_events_used(events, {s.event for s in shocks if s.event}, r)
+    return Scenario(name, description, days, seed, params, tuple(shocks), r.source, top.line, events)
 
 
 def _at(m: YMap, key: str) -> YEntry:
@@ -154,7 +82,7 @@ def _params(m: YMap, r: Reader) -> dict[str, float | int]:
         if not isinstance(e.key, str) or e.key not in allowed:
             raise r.fail(
                 e.key_line,
-                f"unknown param '{e.key}'{_hint(str(e.key), allowed)}; allowed: {', '.join(allowed)}",
+                f"unknown param '{e.key}'{hint(str(e.key), allowed)}; allowed: {', '.join(allowed)}",
             )
         if types[e.key] is int:
             out[e.key] = r.integer(e, int(Params.smallest(e.key)))
@@ -163,7 +91,7 @@ def _params(m: YMap, r: Reader) -> dict[str, float | int]:
     return out
 
 
-def _shock(node: YNode, r: Reader) -> ShockSpec:
+def _shock(node: YNode, r: Reader, events: tuple[Event, ...]) -> ShockSpec:
     m = r.mapping(node, "a shock")
     t = m.get("type")
     if t is None:
@@ -172,14 +100,16 @@ def _shock(node: YNode, r: Reader) -> ShockSpec:
     if kind not in SHOCK_KEYS:
         raise r.fail(
             t.value.line,
-            f"unknown shock type '{kind}'{_hint(kind, SHOCK_TYPES)}; allowed: {', '.join(SHOCK_TYPES)}",
+            f"unknown shock type '{kind}'{hint(kind, SHOCK_TYPES)}; allowed: {', '.join(SHOCK_TYPES)}",
         )
     r.keys(m, COMMON_KEYS + SHOCK_KEYS[kind], kind)
     label = r.string(e) if (e := m.get("label")) else f"{kind} (line {m.line})"
+    v = Values(r)
     timing = Timing(
-        start=r.integer(e, 0) if (e := m.get("start")) else 0,
-        recovery=_recovery(e.value, r) if (e := m.get("recovery")) else None,
+        start=v.days(e, "timing.start", 0) if (e := m.get("start")) else 0,
+        recovery=_recovery(e.value, r, v) if (e := m.get("recovery")) else None,
     )
+    event = event_name(e, r, events) if (e := m.get("event")) else None
 
     def sel(key: str, kind_: SelectorKind) -> Selector | None:
         e = m.get(key)
@@ -191,30 +121,42 @@ def _shock(node: YNode, r: Reader) -> ShockSpec:
             if default is None:
                 raise r.fail(m.line, f"missing key 'fraction' in {kind}")
             return default
-        return r.number(e, 0.0, 1.0)
+        return v.number(e, "fraction", Range(0.0, 1.0))
 
     fac, prd = SelectorKind.FACILITY, SelectorKind.PRODUCT
     if kind == "capacity_loss":
         facilities = sel("facilities", fac)
         if facilities is None:
             raise r.fail(m.line, "missing key 'facilities' in capacity_loss")
-        return CapacityLoss(m.line, label, facilities, sel("products", prd), fraction(None), timing)
+        loss = fraction(None)
+        rules = read_probability(e, r, selector) if (e := m.get("probability")) else ()
+        correlation = 0.0
+        if e := m.get("correlation"):
+            if not rules:
+                raise r.fail(e.key_line, "correlation needs a probability (which facilities are hit)")
+            correlation = r.number(e, 0.0, 1.0)
+        products = sel("products", prd)
+        return CapacityLoss(
+            m.line, label, facilities, products, loss, timing, event, v.fields(), rules, correlation
+        )
     if kind == "export_ban":
         suppliers, products = sel("from", fac), sel("products", prd)
         if suppliers is None or products is None:
             missing = "from" if suppliers is None else "products"
             raise r.fail(m.line, f"missing key '{missing}' in export_ban")
-        return ExportBan(m.line, label, suppliers, sel("to", fac), products, fraction(1.0), timing)
+        loss, buyers = fraction(1.0), sel("to", fac)
+        return ExportBan(m.line, label, suppliers, buyers, products, loss, timing, event, v.fields())
     if kind == "link_cut":
         modes = _modes(e, r) if (e := m.get("mode")) else None
         parts = (sel("suppliers", fac), sel("buyers", fac), sel("products", prd))
         if all(p is None for p in parts) and modes is None:
             raise r.fail(m.line, "link_cut needs at least one of 'suppliers', 'buyers', 'products', 'mode'")
-        return LinkCut(m.line, label, *parts, modes, fraction(1.0), timing)
-    return _demand(m, r, label, timing)
+        loss = fraction(1.0)
+        return LinkCut(m.line, label, *parts, modes, loss, timing, event, v.fields())
+    return _demand(m, r, v, label, timing, event)
 
 
-def _demand(m: YMap, r: Reader, label: str, timing: Timing) -> DemandChange:
+def _demand(m: YMap, r: Reader, v: Values, label: str, timing: Timing, event: str | None) -> DemandChange:
     products = selector(e, SelectorKind.PRODUCT, r) if (e := m.get("products")) else None
     if products is None:
         raise r.fail(m.line, "missing key 'products' in demand_change")
@@ -227,10 +169,12 @@ def _demand(m: YMap, r: Reader, label: str, timing: Timing) -> DemandChange:
         label=label,
         products=products,
         customers=customers,
-        scale=r.number(scale, 0.0) if scale else None,
-        set_total=r.number(total, 0.0) if total else None,
-        ramp_days=r.integer(e, 0) if (e := m.get("ramp_days")) else 0,
+        scale=v.number(scale, "scale", Range(0.0)) if scale else None,
+        set_total=v.number(total, "set_total", Range(0.0)) if total else None,
+        ramp_days=v.days(e, "ramp_days", 0) if (e := m.get("ramp_days")) else 0,
         timing=timing,
+        event=event,
+        random=v.fields(),
     )
 
 
@@ -243,7 +187,7 @@ def _modes(e: YEntry, r: Reader) -> Clause:
     return Clause("mode", modes, e.key_line)
 
 
-def _recovery(node: YNode, r: Reader) -> Recovery:
+def _recovery(node: YNode, r: Reader, v: Values) -> Recovery:
     m = r.mapping(node, "recovery")
     t = m.get("type")
     if t is None:
@@ -253,10 +197,11 @@ def _recovery(node: YNode, r: Reader) -> Recovery:
         raise r.fail(t.value.line, f"unknown recovery type '{kind}'; allowed: {', '.join(RECOVERY_KEYS)}")
     r.keys(m, RECOVERY_KEYS[kind], f"{kind} recovery", required=RECOVERY_KEYS[kind][1:2])
     if kind == "step":
-        return Step(after=r.integer(_at(m, "after"), 1))
+        return Step(after=v.days(_at(m, "after"), "timing.recovery.after", 1))
     if kind == "linear":
-        hold = r.integer(e, 0) if (e := m.get("hold")) else 0
-        return Linear(days=r.integer(_at(m, "days"), 1), hold=hold)
+        days = v.days(_at(m, "days"), "timing.recovery.days", 1)
+        hold = v.days(e, "timing.recovery.hold", 0) if (e := m.get("hold")) else 0
+        return Linear(days=days, hold=hold)
     points_entry = _at(m, "points")
     points = r.mapping(points_entry.value, "points")
     if not points.entries:
