@@ -11,6 +11,7 @@ from arsenalnet.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
+RISK = FIXTURES / "risk"
 
 
 def snapshot(store: Store) -> dict[str, pa.Table]:

@@ -110,4 +110,6 @@ def test_demo_prints_the_twin_and_the_three_supplier_trees(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     for pid in ("prd:155mm-shell", "prd:guided-missile", "prd:small-uas"):
         assert f"Supplier tree of {pid}" in done.stdout
+        assert f"{pid}: " in done.stdout and "upstream facilities over" in done.stdout  # its exposure
     assert "What the twin holds" in done.stdout
+    assert "Where the reference end items are fragile" in done.stdout

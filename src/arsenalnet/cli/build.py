@@ -8,12 +8,14 @@ from rich.table import Table
 
 from arsenalnet.cli.app import DbOption, app
 from arsenalnet.cli.output import console, progress
+from arsenalnet.cli.risk import render_brief, risk_reports
 from arsenalnet.cli.simulate import simulate
 from arsenalnet.cli.twin import load_summary, render_summary
 from arsenalnet.ingest import ImportReport, import_tables
 from arsenalnet.model.errors import InputError
 from arsenalnet.network import compile_network
 from arsenalnet.network.trace import trace
+from arsenalnet.risk.report import CYBER_DAYS, end_items
 from arsenalnet.store import Store
 from arsenalnet.synth.generate import (
     MAX_FACILITIES,
@@ -28,6 +30,8 @@ DEMO_FACILITIES = 20_000
 DEMO_SCENARIO = Path("scenarios/ics-cyberattack.yaml")
 DEMO_DAYS = 90
 DEMO_SEED = 2024
+DEMO_CRITICAL = 20
+"""Upstream facilities per end item the demo simulates for the criticality ranking."""
 
 
 def build_twin(store: Store, facilities: int, seed: int, *, replace: bool) -> ImportReport:
@@ -105,7 +109,8 @@ def demo(
 ) -> None:
     """The tour: generate a national twin into the store, show what it holds and
     the supplier trees of the three reference end items, then simulate a
-    disruption (a cyberattack on one control-system platform) and show its result.
+    disruption (a cyberattack on one control-system platform) and show its result,
+    and the headline exposure of the three end items (`arsenal risk`).
 
     Example: `arsenal demo` (then try `arsenal trace prd:155mm-shell --up`)
     """
@@ -119,7 +124,12 @@ def demo(
         simulate(scenario, days=days, out=None, db=db, json=False)
     else:
         console.print(f"(no {scenario} here: run the demo from the repository to see a simulation)")
+    console.rule("[bold]Where the reference end items are fragile[/bold]")
+    with Store(db, read_only=True) as store:
+        net = compile_network(store.read_tables())
+    render_brief(risk_reports(net, end_items(net), DEMO_CRITICAL, CYBER_DAYS, quiet=False))
     console.print(
-        "Next: `arsenal trace prd:guided-missile --up`, "
+        "Next: `arsenal risk prd:guided-missile --html missile.html`, "
+        "`arsenal trace prd:guided-missile --up`, "
         "`arsenal simulate scenarios/gallium-germanium-ban.yaml --days 365`, `arsenal runs`"
     )
