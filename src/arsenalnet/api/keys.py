@@ -3,7 +3,8 @@
 Keys live in a keys directory: ``--keys DIR``, else ``$ARSENAL_KEYS``, else ``~/.arsenal/keys``.
 An issuer's pair is ``<issuer>.key.pem`` (PKCS#8, mode 0600) and ``<issuer>.pub.pem``, the
 issuer name with every character outside ``[A-Za-z0-9._-]`` replaced by ``_``; the log
-service's pair is ``service.key.pem`` / ``service.pub.pem``.
+service's pair is ``service.key.pem`` / ``service.pub.pem``. Each file starts with the line
+``issuer: NAME`` (explanatory text before the PEM block, RFC 7468 §5.2).
 """
 
 import os
@@ -51,13 +52,15 @@ def public_pem(key: ec.EllipticCurvePublicKey) -> str:
     ).decode()
 
 
-def write_key_pair(keys_dir: Path, name: str) -> ec.EllipticCurvePrivateKey:
-    """Generate an ES256 (P-256) key pair and write it to ``keys_dir``; the private key file
-    is created with mode 0600 and never overwritten."""
+def write_key_pair(keys_dir: Path, name: str, issuer: str) -> ec.EllipticCurvePrivateKey:
+    """Generate an ES256 (P-256) key pair for ``issuer`` and write it to ``keys_dir`` as
+    ``name.key.pem`` / ``name.pub.pem``; the private key file is created with mode 0600 and
+    never overwritten."""
     keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = private_path(keys_dir, name)
     key = ec.generate_private_key(ec.SECP256R1())
-    pem = key.private_bytes(
+    label = f"issuer: {issuer}\n"
+    pem = label.encode() + key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     try:
@@ -69,8 +72,28 @@ def write_key_pair(keys_dir: Path, name: str) -> ec.EllipticCurvePrivateKey:
     with os.fdopen(fd, "wb") as f:
         os.fchmod(f.fileno(), 0o600)
         f.write(pem)
-    public_path(keys_dir, name).write_text(public_pem(key.public_key()))
+    public_path(keys_dir, name).write_text(label + public_pem(key.public_key()))
     return key
+
+
+def issuer_of(path: Path) -> str | None:
+    """The issuer named on the first line of a key file (``issuer: NAME``), if any."""
+    with path.open() as f:
+        first = f.readline().strip()
+    return first.removeprefix("issuer: ") if first.startswith("issuer: ") else None
+
+
+def only_issuer(keys_dir: Path) -> str:
+    """The issuer of the one issuer key in ``keys_dir``; :class:`KeyFileError` if none or several."""
+    found = sorted(
+        name
+        for p in keys_dir.glob("*.key.pem")
+        if p.name != f"{SERVICE_STEM}.key.pem" and (name := issuer_of(p))
+    )
+    if len(found) != 1:
+        have = ", ".join(found) if found else "none"
+        raise KeyFileError(f"name the issuer with --issuer: {keys_dir} holds issuer keys of {have}")
+    return found[0]
 
 
 def load_private_key(path: Path) -> ec.EllipticCurvePrivateKey:

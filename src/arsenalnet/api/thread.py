@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from arsenalnet.api.keys import (
     SERVICE_STEM,
+    issuer_of,
     load_private_key,
     private_path,
     public_pem,
@@ -78,7 +79,7 @@ def new_key(
     """Make an ES256 key pair for ``issuer`` (or the log service) in the keys directory,
     private key mode 0600, and register its public key in the store."""
     directory = resolve_keys_dir(keys_dir)
-    private = write_key_pair(directory, SERVICE_STEM if service else stem(issuer))
+    private = write_key_pair(directory, SERVICE_STEM if service else stem(issuer), issuer)
     return _register_key(store, private.public_key(), issuer, "service" if service else "issuer")
 
 
@@ -104,7 +105,7 @@ def service(store: Store, keys_dir: str | Path | None = None) -> Service:
     key = load_private_key(path)
     known = registered_keys(store).get(thumbprint(key.public_key()).hex())
     if known is None:
-        known = _register_key(store, key.public_key(), DEFAULT_SERVICE_ISSUER, "service")
+        known = _register_key(store, key.public_key(), issuer_of(path) or DEFAULT_SERVICE_ISSUER, "service")
     return Service(key, known.issuer)
 
 

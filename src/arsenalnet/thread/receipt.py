@@ -2,7 +2,9 @@
 
 A *signed tree head* is the service's ES256 signature over the log's Merkle root at a
 size: a COSE_Sign1 with a detached payload (the 32-byte root) and the protected header
-``{1: -7 (ES256), 4: service kid, 15: {1: service issuer, 6: iat}, 395: 1 (RFC9162_SHA256)}``.
+``{1: -7 (ES256), 4: service kid, 15: {1: service issuer, 6: iat, "arsenalnet:tree-size": size},
+395: 1 (RFC9162_SHA256)}``: the signature covers the size too, which the proof's own
+``tree_size`` (in the unprotected header) must equal.
 A *receipt* for entry ``i`` is that same COSE_Sign1 with the inclusion proof of leaf ``i``
 in its unprotected header: ``{396: {-1: [bstr .cbor [tree_size, i, [hashes]]]}}``, as
 COSE Receipts (RFC 9942, formerly draft-ietf-cose-merkle-tree-proofs) define. A verifier
@@ -42,6 +44,8 @@ RFC9162_SHA256 = 1
 """The verifiable data structure: an RFC 9162 SHA-256 Merkle tree."""
 VDP_INCLUSION = -1
 """Key of the inclusion proofs in the proofs map."""
+TREE_SIZE_CLAIM = "arsenalnet:tree-size"
+"""CWT claim of a signed tree head: the log's size at that root."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def sign_tree_head(
         {
             HDR_ALG: ES256,
             HDR_KID: thumbprint(key.public_key()),
-            HDR_CWT_CLAIMS: {CWT_ISS: issuer, CWT_IAT: issued_at},
+            HDR_CWT_CLAIMS: {CWT_ISS: issuer, CWT_IAT: issued_at, TREE_SIZE_CLAIM: size},
             HDR_VDS: RFC9162_SHA256,
         }
     )
@@ -130,6 +134,9 @@ def verify_receipt(statement: bytes, receipt: bytes, service_key: ec.EllipticCur
     if msg.payload is not None:
         raise VerificationError("receipt: the payload (the root) must be detached")
     size, index, path = _proof_of(msg.unprotected)
+    claims = h.get(HDR_CWT_CLAIMS)
+    if not isinstance(claims, Mapping) or claims.get(TREE_SIZE_CLAIM) != size:
+        raise VerificationError(f"receipt: the proof's tree size {size} is not the signed tree size")
     root = root_from_inclusion(leaf_hash(statement), index, size, path)
     if root is None:
         raise VerificationError(f"receipt: the inclusion proof does not fit leaf {index} of a tree of {size}")
@@ -138,8 +145,7 @@ def verify_receipt(statement: bytes, receipt: bytes, service_key: ec.EllipticCur
             f"receipt: entry {index} does not verify: the statement, the proof or the signed "
             "tree head was changed"
         )
-    claims = h.get(HDR_CWT_CLAIMS, {})
-    iss, iat = (claims.get(CWT_ISS), claims.get(CWT_IAT)) if isinstance(claims, Mapping) else (None, None)
+    iss, iat = claims.get(CWT_ISS), claims.get(CWT_IAT)
     return ReceiptCheck(
         index, size, root, iss if isinstance(iss, str) else None, iat if isinstance(iat, int) else None
     )
