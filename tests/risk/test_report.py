@@ -20,7 +20,8 @@ from arsenalnet.ingest import import_tables
 from arsenalnet.network import Network, compile_network
 from arsenalnet.propagate.system import build_system
 from arsenalnet.risk.outages import Outage, units_lost
-from arsenalnet.risk.report import ExposureReport, RiskError, end_items, exposure_report
+from arsenalnet.risk.report import end_items, exposure_report
+from arsenalnet.risk.results import ExposureReport, RiskError
 from arsenalnet.store import Store
 from arsenalnet.synth.generate import generate_twin
 

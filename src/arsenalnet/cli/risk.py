@@ -15,7 +15,8 @@ from arsenalnet.cli.risk_html import write_html
 from arsenalnet.model.errors import InputError
 from arsenalnet.network import Network, compile_network
 from arsenalnet.propagate.system import build_system
-from arsenalnet.risk.report import CYBER_DAYS, ExposureReport, end_items, exposure_report
+from arsenalnet.risk.report import CYBER_DAYS, end_items, exposure_report
+from arsenalnet.risk.results import ExposureReport
 from arsenalnet.store import Store
 
 
