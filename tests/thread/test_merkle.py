@@ -2,6 +2,7 @@
 
 import hashlib
 
+import numpy as np
 import pytest
 import scitt_cose.merkle as peer
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from arsenalnet.thread.merkle import (
     verify_inclusion,
 )
 from arsenalnet.thread.nodes import border, consistency_plan, proof_plan
+from arsenalnet.thread.tree import MerkleTree
 
 # The leaves and roots of the RFC 6962 test tree (certificate-transparency, merkle_tree_test.cc).
 CT_LEAVES = [
@@ -164,3 +166,23 @@ def test_out_of_range_is_refused() -> None:
         consistency_proof([b"a", b"b", b"c"], 4)
     assert not verify_inclusion(b"a", 3, 3, [], root_hash([b"a"]))
     assert not verify_consistency(4, 3, b"", b"", [])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.binary(max_size=8), max_size=20), min_size=1, max_size=6))
+def test_in_memory_tree_grows_batch_by_batch(batches: list[list[bytes]]) -> None:
+    """Appending in any batches gives the roots and proofs of the whole list, at every size."""
+    tree, leaves = MerkleTree(), []
+    for batch in batches:
+        tree.append(batch)
+        leaves += batch
+        assert tree.size == len(leaves) and tree.root() == root_hash(leaves)
+    for m in range(len(leaves) + 1):
+        assert tree.root(m) == root_hash(leaves[:m])
+        assert tree.consistency_proof(m) == consistency_proof(leaves, m)
+    if leaves:
+        for i in range(len(leaves)):
+            assert tree.inclusion_proof(i) == inclusion_proof(leaves, i)
+        hashes, present = tree.inclusion_proofs(np.arange(len(leaves)))
+        for i in range(len(leaves)):
+            assert [bytes(h) for h in hashes[i][present[i]]] == inclusion_proof(leaves, i)

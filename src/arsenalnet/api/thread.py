@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -33,11 +34,14 @@ from arsenalnet.thread.nodes import (
     HASH_SIZE,
     Node,
     assemble,
+    batch_proofs,
+    batch_window,
     border,
     consistency_plan,
     extend,
     leaf_hashes,
     plan_nodes,
+    proof_lists,
     proof_plan,
     run_lookup,
 )
@@ -197,21 +201,14 @@ def register(
     new_size = size + len(statements)
     iat, at = _now()
     head = sign_tree_head(new_size, root, svc.key, svc.issuer, iat, at)
-    plans = [proof_plan(i, new_size) for i in range(size, new_size)]
-    needed = set().union(*(plan_nodes(p, new_size) for p in plans))
-    get = run_lookup(runs, log.node_hashes(store, _not_in_runs(needed, runs)))
-    hashes = {n: get(n) for n in needed}
+    get = run_lookup(runs, known)
+    hashes, present = batch_proofs(np.arange(size, new_size), new_size, batch_window(size, runs, known), get)
     receipts = [
-        Registration(size + k, make_receipt(head, size + k, assemble(plan, new_size, hashes)))
-        for k, plan in enumerate(plans)
+        Registration(size + k, make_receipt(head, size + k, proof))
+        for k, proof in enumerate(proof_lists(hashes, present))
     ]
     log.append(store, _entry_rows(statements, size, at), runs, _head_row(head))
     return receipts
-
-
-def _not_in_runs(nodes: set[Node], runs: Sequence[tuple[int, int, bytes]]) -> set[Node]:
-    spans = {lvl: (start, start + len(h) // HASH_SIZE) for lvl, start, h in runs}
-    return {(lvl, i) for lvl, i in nodes if not (lvl in spans and spans[lvl][0] <= i < spans[lvl][1])}
 
 
 def _head_row(head: TreeHead) -> dict[str, object]:

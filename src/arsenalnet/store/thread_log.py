@@ -132,11 +132,12 @@ def _write_runs(store: Store, runs: Sequence[Run]) -> None:
         )
 
 
-def append(store: Store, entries: pa.Table, runs: Sequence[Run], head: Mapping[str, Any]) -> None:
+def append(store: Store, entries: pa.Table | None, runs: Sequence[Run], head: Mapping[str, Any]) -> None:
     """Append ``entries`` (``thread_entry`` columns), the complete tree nodes they create and
-    the signed tree head of the grown log, in one transaction: all or nothing."""
+    the signed tree head of the grown log, in one transaction: all or nothing. ``entries``
+    is ``None`` only for a tree built without entry rows (the 10M-entry benchmark)."""
     with store.transaction():
-        if entries.num_rows:
+        if entries is not None and entries.num_rows:
             _insert(store, "thread_entry", entries)
         _write_runs(store, runs)
         cols = _cols("thread_tree_head")

@@ -12,6 +12,9 @@ An element that is not complete is the tree's right edge at its level (the leave
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 HASH_SIZE = 32
 """Bytes of one SHA-256 hash."""
 
@@ -196,3 +199,58 @@ def run_lookup(runs: Sequence[Run], known: Mapping[Node, bytes]) -> Callable[[No
         return known[node]
 
     return get
+
+
+Window = Callable[[int], tuple[int, bytes]]
+"""``window(level) -> (first index, concatenated hashes)``: consecutive complete nodes of a level."""
+
+
+def batch_proofs(
+    indices: npt.NDArray[np.int64], size: int, window: Window, get: Callable[[Node], bytes]
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """The inclusion proofs of many leaves of a tree of ``size`` leaves, vectorized by level.
+
+    ``window(level)`` must hold every complete sibling the proofs need at that level;
+    ``get`` the :func:`border` nodes (for the right edge). Returns ``(hashes, present)``
+    of shapes ``(len(indices), height, 32)`` and ``(len(indices), height)``: the proof of
+    ``indices[k]`` is ``hashes[k][present[k]]``, leaf to root (see :func:`proof_lists`).
+    """
+    idx = np.asarray(indices, dtype=np.int64)
+    height = max((size - 1).bit_length(), 0)
+    out = np.zeros((idx.size, height, HASH_SIZE), dtype=np.uint8)
+    present = np.zeros((idx.size, height), dtype=bool)
+    for level in range(height):
+        sib = (idx >> level) ^ 1
+        complete = ((sib + 1) << level) <= size
+        edge = ((sib << level) < size) & ~complete
+        if complete.any():
+            first, data = window(level)
+            view = np.frombuffer(data, dtype=np.uint8).reshape(-1, HASH_SIZE)
+            out[complete, level] = view[sib[complete] - first]
+        if edge.any():
+            out[edge, level] = np.frombuffer(edge_hash(size, level, get), dtype=np.uint8)
+        present[:, level] = complete | edge
+    return out, present
+
+
+def proof_lists(hashes: npt.NDArray[np.uint8], present: npt.NDArray[np.bool_]) -> list[list[bytes]]:
+    """The proofs of :func:`batch_proofs` as lists of 32-byte hashes."""
+    out = []
+    for h, p in zip(hashes, present, strict=True):
+        row = h[p].tobytes()
+        out.append([row[i : i + HASH_SIZE] for i in range(0, len(row), HASH_SIZE)])
+    return out
+
+
+def batch_window(size: int, runs: Sequence[Run], known: Mapping[Node, bytes]) -> Window:
+    """The :data:`Window` for the proofs of leaves appended to a tree of ``size`` leaves:
+    at each level, the border node of ``size`` (if any) followed by the new nodes of ``runs``."""
+    by_level = {lvl: hashes for lvl, _, hashes in runs}
+
+    def window(level: int) -> tuple[int, bytes]:
+        first = size >> level
+        if first & 1:
+            return first - 1, known[(level, first - 1)] + by_level.get(level, b"")
+        return first, by_level.get(level, b"")
+
+    return window

@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from arsenalnet.thread.cose import verify_sign1
+from arsenalnet.thread.cose import verify_raw
 from arsenalnet.thread.errors import StatementRefused
 from arsenalnet.thread.records import PublicKey
 from arsenalnet.thread.statement import Statement, parse_statement
@@ -49,7 +49,7 @@ def admit(raw: bytes, keys: Mapping[str, PublicKey], policy: RegistrationPolicy)
         raise StatementRefused(
             f"statement: key {key.kid[:16]}… belongs to {key.issuer}, not to iss {st.issuer}"
         )
-    if not verify_sign1(st.sign1, key.key):
+    if not verify_raw(key.key, st.sign1.signature, st.to_be_signed):
         raise StatementRefused(
             f"statement: the signature does not verify with {st.issuer}'s key {key.kid[:16]}…"
         )

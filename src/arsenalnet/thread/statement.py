@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -53,10 +54,15 @@ class Statement:
     """CWT claim iat, seconds since 1970 (UTC), if the issuer set it."""
     sign1: Sign1
 
-    @property
+    @cached_property
+    def to_be_signed(self) -> bytes:
+        """The Sig_structure the issuer signed (RFC 9052 §4.4)."""
+        return to_be_signed(self.sign1.protected_bytes, self.payload)
+
+    @cached_property
     def signed_hash(self) -> bytes:
         """SHA-256 of the Sig_structure: the same signed content registers once."""
-        return hashlib.sha256(to_be_signed(self.sign1.protected_bytes, self.payload)).digest()
+        return hashlib.sha256(self.to_be_signed).digest()
 
 
 def sign_statement(
