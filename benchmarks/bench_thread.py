@@ -128,11 +128,11 @@ def bench_proofs(n: int) -> None:
             for m in olds[:20]:
                 assert merkle.verify_consistency(m, n, tree.root(m), root, api.consistency_proof(store, m, n))
             show(
-                "inclusion proof from the store ({n:,})",
+                f"inclusion proof from the store ({n:,})",
                 timed(lambda i: api.inclusion_proof(store, i, n), [(i,) for i in idx]),
             )
             show(
-                "consistency proof from the store ({n:,})",
+                f"consistency proof from the store ({n:,})",
                 timed(lambda m: api.consistency_proof(store, m, n), [(m,) for m in olds]),
             )
     show(f"inclusion proof in memory ({n:,})", timed(tree.inclusion_proof, [(i,) for i in idx]))
