@@ -15,6 +15,7 @@ PATTERN_TEXT = {
     r"[0-9]{2,10}": "an HS code of 2 to 10 digits",
     r"[A-Z0-9]{12}": "a 12-character UEI",
     r"[A-Z0-9]{5}": "a 5-character CAGE code",
+    r"[!-~]([ -~]{0,62}[!-~])?": "a material name of 1 to 64 printable ASCII characters",
 }
 
 EXPECTED_TYPE = {

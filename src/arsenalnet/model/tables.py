@@ -5,20 +5,24 @@ is in days. Ids are strings chosen by whoever owns the data (``fac:…``,
 ``org:…``, ``prd:…``): printable ASCII without spaces, at most 128 characters.
 """
 
+from arsenalnet.model.am import AmProcess, MachineStatus
 from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
 from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The newest schema version this code knows. Version 2 added ``facility.control_systems``,
 version 3 the ``run`` table of recorded simulations, version 4 the stored input-output
 table (``io_industry``, ``io_flow``, ``io_final_column``, ``io_final``; see
 :mod:`arsenalnet.model.results`), version 5 ``facility.ttr_days``, version 6 the digital
 thread's log (``thread_key``, ``thread_entry``, ``thread_tile``, ``thread_tree_head``; see
-:mod:`arsenalnet.model.thread`), version 7 ``product_attribute``."""
+:mod:`arsenalnet.model.thread`), version 7 ``product_attribute``, version 8 the additive-manufacturing
+network (``am_machine``, ``part_qualification``; see :mod:`arsenalnet.model.am`)."""
 
 ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"
 NAICS_PATTERN = r"[0-9]{2,6}"
+MATERIAL_PATTERN = r"[!-~]([ -~]{0,62}[!-~])?"
+"""A material name: 1 to 64 printable ASCII characters, no leading or trailing space."""
 
 S, INT, F, L = ColumnType.STR, ColumnType.INT, ColumnType.FLOAT, ColumnType.STR_LIST
 
@@ -32,7 +36,7 @@ def _country(name: str = "country", what: str = "ISO 3166-1 alpha-3 country code
 
 
 def _choices(
-    enum: type[ProductKind | SizeClass | Priority | TransportMode | CountryGroup],
+    enum: type[ProductKind | SizeClass | Priority | TransportMode | CountryGroup | AmProcess | MachineStatus],
 ) -> tuple[str, ...]:
     return tuple(m.value for m in enum)
 
@@ -275,6 +279,98 @@ DEMAND = Table(
     ),
 )
 
+AM_MACHINE = Table(
+    "am_machine",
+    "An additive-manufacturing machine enrolled in the national AM network (see docs/amnet.md).",
+    (
+        _id("machine_id", "machine"),
+        _id("facility_id", "facility where it stands"),
+        Column(
+            "process",
+            S,
+            "ISO/ASTM 52900 process category (PBF-LB/PBF-EB: powder bed fusion by laser/electron beam)",
+            choices=_choices(AmProcess),
+        ),
+        Column(
+            "materials",
+            L,
+            "feedstock it is set up to print, e.g. Ti-6Al-4V;17-4PH (CSV: ';'-separated)",
+        ),
+        Column("build_x_mm", F, "build volume, x", unit="mm", minimum=0, min_exclusive=True),
+        Column("build_y_mm", F, "build volume, y", unit="mm", minimum=0, min_exclusive=True),
+        Column("build_z_mm", F, "build volume, z (build height)", unit="mm", minimum=0, min_exclusive=True),
+        Column(
+            "status",
+            S,
+            "enrolled (not on call yet), available (idle, on call) or busy (printing other work)",
+            choices=_choices(MachineStatus),
+        ),
+        Column(
+            "activation_days",
+            F,
+            "days from a call to its first print (build file, feedstock, plate setup); empty = "
+            "arsenalnet.model.am.DEFAULT_ACTIVATION_DAYS",
+            unit="days",
+            nullable=True,
+            minimum=0,
+        ),
+    ),
+    key=("machine_id",),
+    foreign_keys=(ForeignKey(("facility_id",), "facility", ("facility_id",)),),
+    since=8,
+)
+
+PART_QUALIFICATION = Table(
+    "part_qualification",
+    "A product is qualified to be printed by a process in a material at a facility (every machine "
+    "there with that process and material, as a site qualification under ISO/ASTM 52920 gives) or on "
+    "one machine (machine_id given, as a NASA-STD-6030 qualified machine process gives).",
+    (
+        _id("qualification_id", "qualification record (e.g. the certificate or QMP/QPP record number)"),
+        _id("product_id", "product qualified"),
+        Column("process", S, "ISO/ASTM 52900 process category", choices=_choices(AmProcess)),
+        Column("material", S, "feedstock qualified, e.g. Ti-6Al-4V", pattern=MATERIAL_PATTERN),
+        _id("facility_id", "qualified facility"),
+        Column(
+            "machine_id",
+            S,
+            "the one qualified machine of that facility; empty = every machine there with this process "
+            "and material",
+            nullable=True,
+            pattern=ID_PATTERN,
+        ),
+        Column("standard", S, "standard qualified against, e.g. ISO/ASTM 52920, NASA-STD-6030, AWS D20.1"),
+        Column(
+            "print_hours_per_unit",
+            F,
+            "machine hours per unit: a full build's hours divided by the units it holds",
+            unit="h / unit",
+            minimum=0,
+            min_exclusive=True,
+        ),
+        Column(
+            "post_processing_days",
+            F,
+            "days from the end of printing to a finished, inspected unit (depowdering, heat treatment, "
+            "support removal, machining, inspection)",
+            unit="days",
+            minimum=0,
+        ),
+    ),
+    key=("qualification_id",),
+    foreign_keys=(
+        ForeignKey(("product_id",), "product", ("product_id",)),
+        ForeignKey(("facility_id",), "facility", ("facility_id",)),
+        ForeignKey(
+            ("machine_id", "facility_id", "process"),
+            "am_machine",
+            ("machine_id", "facility_id", "process"),
+            reason="machine of that facility with that process",
+        ),
+    ),
+    since=8,
+)
+
 TABLE_ORDER: tuple[str, ...] = (
     "country",
     "country_group",
@@ -286,6 +382,8 @@ TABLE_ORDER: tuple[str, ...] = (
     "capability",
     "supply_link",
     "demand",
+    "am_machine",
+    "part_qualification",
 )
 """Tables in foreign-key order: a table only refers to tables before it."""
 
@@ -302,6 +400,8 @@ TABLES: dict[str, Table] = {
         CAPABILITY,
         SUPPLY_LINK,
         DEMAND,
+        AM_MACHINE,
+        PART_QUALIFICATION,
     )
 }
 
