@@ -78,35 +78,37 @@ def test_tiny_shell_is_exactly_the_documented_structure(tiny_store: Store, tiny_
         "prd:powder": part("Propellant powder", "raw_material", "kg", "360100", "3259", prd_shell="10"),
         "prd:steel": part("Forging steel billet", "part", "t", "722490", "3311", prd_body="0.05"),
         "prd:ore": part("Iron ore", "raw_material", "t", "260111", "2122", prd_steel="1.6"),
-        "prd:shell@fac:lap": source("prd:shell", "fac:lap", "org:lapco", "LAP Co", "US", "IA", "USA"),
-        "prd:body@fac:forge": source(
+        "prd:shell @ fac:lap": source("prd:shell", "fac:lap", "org:lapco", "LAP Co", "US", "IA", "USA"),
+        "prd:body @ fac:forge": source(
             "prd:body", "fac:forge", "org:forgeworks", "Forge Works", "US", "PA", "USA"
         ),
-        "prd:powder@fac:powder": source(
+        "prd:powder @ fac:powder": source(
             "prd:powder", "fac:powder", "org:eastchem", "East Chemical", "CN", "JS", "CHN"
         ),
-        "prd:steel@fac:mill-a": source(
+        "prd:steel @ fac:mill-a": source(
             "prd:steel", "fac:mill-a", "org:keystone", "Keystone Steel", "US", "PA", "USA"
         ),
-        "prd:steel@fac:mill-b": source(
+        "prd:steel @ fac:mill-b": source(
             "prd:steel", "fac:mill-b", "org:maple", "Maple Steel", "CA", "ON", "CAN"
         ),
-        "prd:ore@fac:mine": source("prd:ore", "fac:mine", "org:northore", "North Ore Co", "US", "MN", "USA"),
+        "prd:ore @ fac:mine": source(
+            "prd:ore", "fac:mine", "org:northore", "North Ore Co", "US", "MN", "USA"
+        ),
     }
     names = {"prd:shell": shell_name, "prd:body": "Projectile body", "prd:powder": "Propellant powder"}
     names |= {"prd:steel": "Forging steel billet", "prd:ore": "Iron ore"}
     for ref, c in expected.items():
-        if "@" in ref:
-            c["name"] = names[ref.split("@")[0]]
+        if " @ " in ref:
+            c["name"] = names[ref.split(" @ ")[0]]
     assert {c["bom-ref"]: flat(c) for c in doc["components"]} == expected
     deps = {d["ref"]: sorted(d.get("dependsOn", [])) for d in doc["dependencies"]}
     assert deps == {
-        "prd:shell": ["prd:body", "prd:powder", "prd:shell@fac:lap"],
-        "prd:body": ["prd:body@fac:forge", "prd:steel"],
-        "prd:powder": ["prd:powder@fac:powder"],
-        "prd:steel": ["prd:ore", "prd:steel@fac:mill-a", "prd:steel@fac:mill-b"],
-        "prd:ore": ["prd:ore@fac:mine"],
-        **{ref: [] for ref in expected if "@" in ref},
+        "prd:shell": ["prd:body", "prd:powder", "prd:shell @ fac:lap"],
+        "prd:body": ["prd:body @ fac:forge", "prd:steel"],
+        "prd:powder": ["prd:powder @ fac:powder"],
+        "prd:steel": ["prd:ore", "prd:steel @ fac:mill-a", "prd:steel @ fac:mill-b"],
+        "prd:ore": ["prd:ore @ fac:mine"],
+        **{ref: [] for ref in expected if " @ " in ref},
     }
 
 
@@ -115,7 +117,12 @@ def test_a_subtree_starts_where_asked(tiny_store: Store, tiny_net: Network) -> N
     doc = json.loads(export_hbom(tiny_net, tiny_store.read_tables(), "prd:body"))
     assert doc["metadata"]["component"]["bom-ref"] == "prd:body"
     refs = sorted(c["bom-ref"] for c in doc["components"])
-    sources = ["prd:body@fac:forge", "prd:ore@fac:mine", "prd:steel@fac:mill-a", "prd:steel@fac:mill-b"]
+    sources = [
+        "prd:body @ fac:forge",
+        "prd:ore @ fac:mine",
+        "prd:steel @ fac:mill-a",
+        "prd:steel @ fac:mill-b",
+    ]
     assert refs == sorted(["prd:ore", "prd:steel", *sources])
 
 

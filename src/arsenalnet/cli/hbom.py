@@ -9,6 +9,8 @@ import typer
 
 from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, print_json, progress
+from arsenalnet.cli.transfer import render_import
+from arsenalnet.ingest.hbom import import_hbom
 from arsenalnet.network import compile_network
 from arsenalnet.store import Store
 from arsenalnet.thread.hbom_export import HbomCatalog, build_hbom, hbom_json
@@ -83,3 +85,27 @@ def export_cmd(
             f"{summary['sources']} sources in {len(countries)} countries ({', '.join(countries)}); "
             "CycloneDX 1.6, schema-valid"
         )
+
+
+@hbom_app.command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="A CycloneDX 1.6 JSON HBOM, e.g. supplier-hbom.cdx.json.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Import a supplier's CycloneDX 1.6 HBOM into the twin's products, bill of materials and
+    product attributes, all or nothing.
+
+    Every part (component) becomes a product, every dependency between parts a BOM
+    line with its quantity, every other property and each declared country of
+    origin a product attribute. Every problem is listed with its element path
+    (`components[3].properties[1]`) and nothing is written (exit 2). See docs/hbom.md.
+
+    Examples: `arsenal hbom import supplier-hbom.cdx.json`, `arsenal hbom import seeker.cdx.json --json`
+    """
+    with Store(db) as store, progress("importing the HBOM", steps=4, quiet=json) as step:
+        report = import_hbom(store, path, progress=step)
+    if json:
+        print_json(report.counts)  # per table: inserted, updated, unchanged
+    else:
+        render_import(report)

@@ -8,7 +8,7 @@ The document (see ``docs/hbom.md``):
   as properties, and ``arsenalnet:hbom:quantity:<parent>`` = its units per one
   unit of each parent it goes into;
 - each **source** of a part (a facility that makes it for this product) is a
-  component of its own, bom-ref ``<product>@<facility>``, with the owning
+  component of its own, bom-ref ``<product> @ <facility>``, with the owning
   organization as ``manufacturer`` (address: the facility's country and region),
   ``arsenalnet:hbom:countryOfOrigin`` (ISO3) and the ids of facility and
   organization. CycloneDX 1.6 has one manufacturer per component and no notion
@@ -93,7 +93,7 @@ def _source(net: Network, pid: str, name: str, f: int, org: Mapping[str, object]
     region = net.facility_region[f].as_py()
     return Component(
         type=ComponentType.DEVICE,
-        bom_ref=f"{pid}@{fid}",
+        bom_ref=f"{pid} @ {fid}",
         name=name,
         manufacturer=OrganizationalEntity(
             name=str(org["name"]), address=PostalAddress(country=v.alpha2(iso3), region=region)
