@@ -7,7 +7,8 @@ from arsenalnet.store import Store
 from factories import FIXTURES, TINY
 
 AM = FIXTURES / "am"
-"""tests/fixtures/am: prd:fuze-housing, six machines at three tiny-twin plants, three qualifications."""
+"""tests/fixtures/am: prd:fuze-housing, six machines at three tiny-twin plants, four qualifications
+(one in a material its machine lacks: it qualifies nothing)."""
 
 
 def load_am_twin(store: Store) -> None:

@@ -21,19 +21,19 @@ def test_fixture_imports_with_lists_and_empty_machine_ids(store: Store) -> None:
     assert machines[0]["materials"] == ["AlSi10Mg", "17-4PH"]
     assert machines[4]["activation_days"] is None
     quals = store.read_table("part_qualification").to_pylist()
-    assert [q["machine_id"] for q in quals] == [None, "am:lap-1", "am:mill-1"]  # empty = the whole site
+    assert [q["machine_id"] for q in quals] == [None, "am:forge-2", "am:lap-1", "am:mill-1"]
 
 
 def test_reimport_updates_a_qualification_by_its_id(store: Store, tmp_path: Path) -> None:
     """Re-importing the file changes nothing; a changed print time updates that record in place."""
     load_am_twin(store)
-    assert import_files(store, [AM / "part_qualification.csv"]).counts["part_qualification"].unchanged == 3
+    assert import_files(store, [AM / "part_qualification.csv"]).counts["part_qualification"].unchanged == 4
     changed = tmp_path / "part_qualification.csv"
     changed.write_text((AM / "part_qualification.csv").read_text().replace(",2.4,3", ",2.0,3"))
     counts = import_files(store, [changed]).counts["part_qualification"]
     assert (counts.updated, counts.inserted) == (1, 0)
     rows = store.read_table("part_qualification").to_pylist()
-    assert [r["print_hours_per_unit"] for r in rows] == [2.0, 0.6, 30.0]
+    assert [r["print_hours_per_unit"] for r in rows] == [2.0, 3.0, 0.6, 30.0]
 
 
 def test_export_and_reimport_round_trip(store: Store, tmp_path: Path) -> None:
