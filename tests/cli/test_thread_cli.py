@@ -37,6 +37,29 @@ def test_the_digital_thread_commands(tmp_path: Path) -> None:
     assert r.returncode == 2 and r.stderr.strip().splitlines() == [
         "duplicate registration: the statement is already entry 0"
     ]
+    # a batch of two, receipts into a folder; a fresh receipt of entry 0 for the newest head
+    batch = []
+    for k in (1, 2):
+        record.write_text(json.dumps({"serial": "SN-0042", "inspection": k}))
+        batch.append(tmp_path / f"insp{k}.cose")
+        r = arsenal(
+            "thread", "sign", str(record), "--subject", "part:SN-0042", "--content-type", "application/json",
+            "--type", "inspection", "--keys", keys, "--out", str(batch[-1]),
+        )  # fmt: skip
+    r = arsenal(
+        "thread", "register", *map(str, batch), "--keys", keys, "--out", str(tmp_path / "receipts"), db=db
+    )
+    assert r.returncode == 0 and "registered as entries 1..2" in r.stderr, r.stderr
+    r = arsenal(
+        "thread", "verify", str(batch[1]), str(tmp_path / "receipts" / "insp2.receipt.cbor"), "--keys", keys
+    )
+    assert r.returncode == 0 and r.stdout.startswith("OK: entry 2 of the log of 3 entries"), (
+        r.stdout + r.stderr
+    )
+    r = arsenal("thread", "receipt", "0", "--out", str(tmp_path / "fresh.cbor"), db=db)
+    r = arsenal("thread", "verify", str(stmt), str(tmp_path / "fresh.cbor"), "--keys", keys, "--json")
+    assert json.loads(r.stdout)["tree_size"] == 3
+
     # a tampered receipt: exit 1 naming the entry
     data = bytearray(receipt.read_bytes())
     data[-5] ^= 1

@@ -48,11 +48,15 @@ def _read(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read ({e.strerror})") from e
 
 
+def _check_binary_out(out: Path | None) -> None:
+    if out is None and sys.stdout.isatty():
+        raise InputError("refusing to write CBOR to a terminal: redirect it (> file) or use --out FILE")
+
+
 def _write_binary(data: bytes, out: Path | None) -> None:
+    _check_binary_out(out)
     if out is not None:
         out.write_bytes(data)
-    elif sys.stdout.isatty():
-        raise InputError("refusing to write CBOR to a terminal: redirect it (> file) or use --out FILE")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -156,13 +160,15 @@ def register(
     `arsenal thread register batch/*.cose --out receipts/`
     """
     raws = [_read(f) for f in files]
+    if len(files) == 1:
+        _check_binary_out(out)  # before anything is appended
+    elif out is None:
+        raise InputError("several statements: give --out FOLDER for their receipts")
     with Store(db) as store:
         regs = api.register(store, raws, api.service(store, keys))
     if len(files) == 1 and (out is None or not out.is_dir()):
         _write_binary(regs[0].receipt, out)
-    else:
-        if out is None:
-            raise InputError("several statements: give --out FOLDER for their receipts")
+    elif out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for f, reg in zip(files, regs, strict=True):
             (out / f"{f.stem}.receipt.cbor").write_bytes(reg.receipt)
