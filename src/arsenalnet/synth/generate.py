@@ -6,6 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from arsenalnet.model.errors import InputError
+from arsenalnet.synth.am import enroll_am_network
 from arsenalnet.synth.generic import generate_generic
 from arsenalnet.synth.recovery import with_recovery
 from arsenalnet.synth.reference import REFERENCE_END_ITEMS, add_reference_items
@@ -20,7 +21,8 @@ def generate_twin(
     n_facilities: int, seed: int, progress: Callable[[str], None] | None = None
 ) -> dict[str, pa.Table]:
     """A deterministic synthetic twin: ``n_facilities`` generic facilities plus the
-    plants of the three reference end items, as Arrow tables keyed by table name.
+    plants of the three reference end items and an enrolled additive-manufacturing network,
+    as Arrow tables keyed by table name.
 
     Same ``n_facilities`` and ``seed``, same tables, bit for bit: the generic
     base and the reference items draw from separate streams of ``seed``.
@@ -34,4 +36,4 @@ def generate_twin(
     twin = generate_generic(n_facilities, np.random.default_rng([seed, 0]), progress)
     twin = add_reference_items(twin, np.random.default_rng([seed, 1]), progress)
     twin["facility"] = with_recovery(twin["facility"], np.random.default_rng([seed, 2]))
-    return twin
+    return enroll_am_network(twin, np.random.default_rng([seed, 3]))
