@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arsenalnet.model.am import DEFAULT_ACTIVATION_DAYS, AmProcess, MachineStatus
-from arsenalnet.network.compile import Network
+from arsenalnet.network.compile import Network, _np  # one column-to-array helper for the package
 from arsenalnet.network.index import Index, Int32Array
 
 FloatArray = npt.NDArray[np.float64]
@@ -92,10 +92,6 @@ def _codes(values: pa.ChunkedArray, vocabulary: tuple[str, ...]) -> Int8Array:
     return np.asarray(
         pc.index_in(values, value_set=pa.array(vocabulary)).to_numpy(zero_copy_only=False), dtype=np.int8
     )
-
-
-def _np(col: pa.ChunkedArray, dtype: type) -> npt.NDArray:  # type: ignore[type-arg]
-    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=dtype)
 
 
 def _routes(machine: pa.Table, qual: pa.Table, machines: Index) -> tuple[Int32Array, Int32Array]:
