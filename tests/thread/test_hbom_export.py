@@ -14,8 +14,8 @@ from cyclonedx.validation.json import JsonStrictValidator
 from arsenalnet.network import Network
 from arsenalnet.network.trace import UnknownId, trace
 from arsenalnet.store import Store
-from arsenalnet.thread.hbom_export import HbomCatalog, HbomInvalid, build_hbom, export_hbom, hbom_json
-from arsenalnet.thread.hbom_tree import hbom_tree
+from arsenalnet.thread.hbom_export import HbomInvalid, build_hbom, export_hbom, hbom_json
+from arsenalnet.thread.hbom_tree import HbomCatalog, hbom_tree
 from factories import arsenal
 
 NS = "arsenalnet:hbom:"

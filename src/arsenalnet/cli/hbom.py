@@ -1,20 +1,32 @@
 """Hardware bills of materials: ``hbom export``, ``hbom import``, ``hbom check``."""
 
+import dataclasses
 import secrets
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
+from rich.table import Table
+from rich.text import Text
 
+from arsenalnet.api.thread import passport
 from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, print_json, progress
 from arsenalnet.cli.transfer import render_import
 from arsenalnet.ingest.hbom import import_hbom
 from arsenalnet.network import compile_network
+from arsenalnet.scenario.hbom_policy import load_policy
 from arsenalnet.store import Store
-from arsenalnet.thread.hbom_export import HbomCatalog, build_hbom, hbom_json
-from arsenalnet.thread.hbom_tree import hbom_tree
+from arsenalnet.thread.hbom_check import (
+    CheckReport,
+    Outcome,
+    PolicyFailed,
+    check_hbom,
+    failure_message,
+)
+from arsenalnet.thread.hbom_export import build_hbom, hbom_json
+from arsenalnet.thread.hbom_tree import HbomCatalog, hbom_tree
 
 hbom_app = typer.Typer(
     help="Hardware bills of materials (CycloneDX 1.6): export a product's, import a supplier's, "
@@ -109,3 +121,51 @@ def import_cmd(
         print_json(report.counts)  # per table: inserted, updated, unchanged
     else:
         render_import(report)
+
+
+def render_check(report: CheckReport) -> None:
+    """Print one row per component and rule: pass in green, fail in red, with the reason."""
+    t = Table(title=Text(f"{report.product_id}: {report.policy}"), title_justify="left")
+    for col in ("component", "name", "rule", "result", "reason"):
+        t.add_column(col, overflow="fold")
+    for r in report.rows:  # Text: ids and reasons are data, never rich markup or :emoji: codes
+        result = Text("pass", "green") if r.outcome is Outcome.PASS else Text("FAIL", "bold red")
+        t.add_row(Text(r.product_id), Text(r.name), r.rule, result, Text(r.reason))
+    console.print(t)
+    console.print(f"{len(report.rows)} checks, {len(report.failures)} failed")
+
+
+@hbom_app.command("check")
+def check_cmd(
+    product: Annotated[str, typer.Argument(help="Product id (prd:…) whose bill of materials to check.")],
+    policy: Annotated[Path, typer.Option("--policy", help="Policy file (YAML), e.g. policies/dfars.yaml.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Check a product's bill of materials against a policy, joined with the transparency log.
+
+    Rules: no part from a foreign-adversary country, specialty metals melted in the
+    United States or a qualifying country, every serialized part with a verified build
+    record and inspection statement in the log (`arsenal thread passport`), design-intent
+    attributes present. Prints pass/fail per component and rule with the reason; exits 1
+    when any check fails. See docs/hbom.md.
+
+    Examples: `arsenal hbom check prd:guided-missile --policy policies/dfars.yaml`,
+    `arsenal hbom check prd:155mm-shell --policy policies/dfars.yaml --json`
+    """
+    spec = load_policy(policy)
+    with Store(db, read_only=True) as store, progress("checking", steps=2, quiet=json) as step:
+        step("reading the twin")
+        tables = store.read_tables()
+        net = compile_network(tables)
+        tree = hbom_tree(net, product)
+        step("applying the policy; verifying the log's statements about serial numbers")
+        report = check_hbom(
+            net, HbomCatalog.of(tables), tree, spec, lambda s: [e.statement_type for e in passport(store, s)]
+        )
+    if json:
+        print_json({"passed": not report.failures, **dataclasses.asdict(report)})
+    else:
+        render_check(report)
+    if report.failures:
+        raise PolicyFailed(failure_message(report))

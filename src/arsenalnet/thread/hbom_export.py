@@ -21,12 +21,10 @@ before it is returned.
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from cyclonedx.model import Property
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentType
@@ -40,34 +38,11 @@ import arsenalnet
 from arsenalnet.model.errors import ArsenalError
 from arsenalnet.network import Network
 from arsenalnet.thread import hbom_vocab as v
-from arsenalnet.thread.hbom_tree import HbomTree, hbom_tree
+from arsenalnet.thread.hbom_tree import HbomCatalog, HbomTree, hbom_tree, pick
 
 
 class HbomInvalid(ArsenalError):
     """A document ArsenalNet built failed CycloneDX schema validation (a bug: please report it)."""
-
-
-@dataclass(frozen=True)
-class HbomCatalog:
-    """The twin's records an HBOM names beside the compiled network.
-
-    ``products``, ``organizations`` and ``attributes`` are the ``product``,
-    ``organization`` and ``product_attribute`` tables, as ``Store.read_tables()`` gives them.
-    """
-
-    products: pa.Table
-    organizations: pa.Table
-    attributes: pa.Table
-
-    @classmethod
-    def of(cls, tables: Mapping[str, pa.Table]) -> "HbomCatalog":
-        """The catalog of a twin's tables."""
-        return cls(tables["product"], tables["organization"], tables["product_attribute"])
-
-
-def _pick(table: pa.Table, column: str, ids: list[str]) -> list[dict[str, object]]:
-    """Rows of ``table`` whose ``column`` is one of ``ids``."""
-    return list(table.filter(pc.is_in(table[column], pa.array(ids, pa.string()))).to_pylist())
 
 
 def _num(x: float) -> str:
@@ -118,7 +93,7 @@ def build_hbom(
     """The CycloneDX document of ``tree`` (see the module docs); ``serial`` and ``timestamp``
     default to a random UUID and now."""
     ids = net.products.take(tree.parts)
-    products = {str(r["product_id"]): r for r in _pick(catalog.products, "product_id", ids)}
+    products = {str(r["product_id"]): r for r in pick(catalog.products, "product_id", ids)}
     quantities: dict[str, list[tuple[str, float]]] = defaultdict(list)
     children: dict[str, list[str]] = defaultdict(list)
     for parent, child, q in zip(
@@ -127,13 +102,13 @@ def build_hbom(
         quantities[child].append((parent, float(q)))
         children[parent].append(child)
     attributes: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in _pick(catalog.attributes, "product_id", ids):
+    for r in pick(catalog.attributes, "product_id", ids):
         attributes[str(r["product_id"])].append((str(r["name"]), str(r["value"])))
     parts = {pid: _part(pid, products[pid], quantities[pid], attributes[pid]) for pid in ids}
 
     src_ids = net.products.take(tree.source_part)
     org_ids = net.organizations.take(net.facility_org[tree.source_facility])
-    orgs = {str(r["org_id"]): r for r in _pick(catalog.organizations, "org_id", sorted(set(org_ids)))}
+    orgs = {str(r["org_id"]): r for r in pick(catalog.organizations, "org_id", sorted(set(org_ids)))}
     sources: dict[str, list[Component]] = defaultdict(list)
     for pid, f, oid in zip(src_ids, tree.source_facility, org_ids, strict=True):
         sources[pid].append(_source(net, pid, str(products[pid]["name"]), int(f), orgs[oid]))

@@ -9,13 +9,17 @@ Two things make a product's hardware bill of materials:
   as :func:`arsenalnet.network.traverse` finds them (in-house inputs included).
   A maker of a part that ships it to no one in this tree is not a source.
 
-Both are computed level by level over CSR arrays.
+Both are computed level by level over CSR arrays. :class:`HbomCatalog` holds the records
+(names, units, attributes, organizations) that export and check read beside the arrays.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from arsenalnet.network import Network, start_nodes, traverse
 from arsenalnet.network.index import Int32Array, csr_expand
@@ -26,8 +30,8 @@ from arsenalnet.network.trace import UnknownId
 class HbomTree:
     """One product's bill of materials and sources, as indices into a :class:`Network`.
 
-    - ``parts`` (N,): product indices, the root first, then each BOM level in index
-      order; every part once (at the shallowest level that reaches it).
+    - ``parts`` (N,): product indices, the root first, then each BOM level in product-index
+      order (the product table's key order); every part once (at the shallowest level that reaches it).
     - ``line_parent``, ``line_child`` (E,) product indices and ``line_qty`` (E,) child
       units per parent unit: every BOM line whose parent is a part.
     - ``source_part``, ``source_facility`` (S,): product and facility of each source,
@@ -79,3 +83,26 @@ def hbom_tree(net: Network, product_id: str) -> HbomTree:
         source_part=product[order],
         source_facility=facility[order],
     )
+
+
+@dataclass(frozen=True)
+class HbomCatalog:
+    """The twin's records an HBOM names beside the compiled network.
+
+    ``products``, ``organizations`` and ``attributes`` are the ``product``,
+    ``organization`` and ``product_attribute`` tables, as ``Store.read_tables()`` gives them.
+    """
+
+    products: pa.Table
+    organizations: pa.Table
+    attributes: pa.Table
+
+    @classmethod
+    def of(cls, tables: Mapping[str, pa.Table]) -> "HbomCatalog":
+        """The catalog of a twin's tables."""
+        return cls(tables["product"], tables["organization"], tables["product_attribute"])
+
+
+def pick(table: pa.Table, column: str, ids: list[str]) -> list[dict[str, object]]:
+    """Rows of ``table`` whose ``column`` is one of ``ids``."""
+    return list(table.filter(pc.is_in(table[column], pa.array(ids, pa.string()))).to_pylist())
