@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from arsenalnet.model import TABLES
 from arsenalnet.model.enums import ProductKind
 from arsenalnet.network import compile_network
 from arsenalnet.store import Store
+from arsenalnet.synth.generate import REFERENCE_END_ITEMS, generate_twin
 from arsenalnet.thread.hbom_export import export_hbom
 from factories import FIXTURES, arsenal, snapshot
 
@@ -455,3 +457,64 @@ def test_reimporting_an_export_into_its_own_twin_changes_no_product_or_line(
     assert (counts["product"].unchanged, counts["bom_line"].unchanged) == (5, 4)
     assert counts["product"].inserted + counts["product"].updated + counts["bom_line"].updated == 0
     assert copy.deepcopy(snapshot(tiny_store))["bom_line"].equals(tables["bom_line"])
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pa.Table]:
+    """``generate_twin(2000, 1)``'s tables, as stored."""
+    with Store(tmp_path_factory.mktemp("gen") / "twin.duckdb") as s:
+        import_tables(s, generate_twin(2000, 1))
+        return s.read_tables()
+
+
+@pytest.mark.parametrize("item", REFERENCE_END_ITEMS)
+def test_reference_items_of_a_generated_twin_round_trip(
+    item: str, generated: dict[str, pa.Table], tmp_path: Path
+) -> None:
+    """The three reference end items: export, import into a fresh store, same products and lines."""
+    file = tmp_path / "item.cdx.json"
+    file.write_text(export_hbom(compile_network(generated), generated, item))
+    with Store(tmp_path / "fresh.duckdb") as fresh:
+        import_hbom(fresh, file)
+        got = fresh.read_tables()
+    ids = set(got["product"]["product_id"].to_pylist())
+    assert item in ids and len(ids) > 10
+    keep = pa.array(sorted(ids))
+    for table, key in (("product", "product_id"), ("bom_line", "parent_id")):
+        original = generated[table].filter(pc.is_in(generated[table][key], keep))
+        assert sorted(got[table].to_pylist(), key=str) == sorted(original.to_pylist(), key=str), table
+
+
+def test_nested_components_are_parts_too(store: Store, tmp_path: Path) -> None:
+    """A component nested in another (an assembly in CycloneDX) is a part; only the dependency
+    makes a BOM line, with the quantity per its parent."""
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {"component": {"type": "device", "bom-ref": "x:board", "name": "Board"}},
+        "components": [
+            {
+                "type": "device",
+                "bom-ref": "x:module",
+                "name": "Module",
+                "components": [
+                    {
+                        "type": "device",
+                        "bom-ref": "x:chip",
+                        "name": "Chip",
+                        "properties": [{"name": "arsenalnet:hbom:quantity:x:module", "value": "3"}],
+                    }
+                ],
+            }
+        ],
+        "dependencies": [
+            {"ref": "x:board", "dependsOn": ["x:module"]},
+            {"ref": "x:module", "dependsOn": ["x:chip"]},
+        ],
+    }
+    file = tmp_path / "nested.cdx.json"
+    file.write_text(json.dumps(doc))
+    import_hbom(store, file)
+    assert rows(store, "bom_line") == {("x:board", "x:module", 1.0), ("x:module", "x:chip", 3.0)}
+    kinds = {r["product_id"]: r["kind"] for r in store.read_table("product").to_pylist()}
+    assert kinds == {"x:board": "end_item", "x:module": "subassembly", "x:chip": "part"}
