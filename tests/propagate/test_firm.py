@@ -1,4 +1,7 @@
-"""The firm-level engine on networks small enough to follow on paper, and its invariants."""
+"""The firm-level engine on networks small enough to follow on paper, and its invariants.
+
+Every case runs on the default backend (the compiled kernels) and on the array backend
+(the GPU code, on NumPy): both must give the hand-worked numbers."""
 
 from pathlib import Path
 
@@ -17,6 +20,8 @@ from arsenalnet.propagate.shocks import CapacityShock, DemandShock, LinkShock, S
 from arsenalnet.propagate.system import build_system
 from arsenalnet.store import Store
 from arsenalnet.synth.generate import generate_twin
+
+BACKENDS = pytest.mark.parametrize("backend", ["cpu", "array"])
 
 
 def twin(tmp: Path, rows: dict[str, list[dict[str, object]]]) -> Network:
@@ -123,7 +128,8 @@ def test_chain_baseline(chain: Network) -> None:
     }
 
 
-def test_chain_mill_down_three_days(chain: Network) -> None:
+@BACKENDS
+def test_chain_mill_down_three_days(chain: Network, backend: str) -> None:
     """The mill loses all capacity on days 2, 3 and 4.
 
     Days 2-4: the plant lives on its 60 steel (20 a day), ending day 4 with 0; its
@@ -137,7 +143,9 @@ def test_chain_mill_down_three_days(chain: Network) -> None:
     loss = np.zeros(12)
     loss[2:5] = 1.0
     sy = build_system(chain)
-    tr = simulate(sy, Shocks(12, capacity=(CapacityShock(np.array([node(chain, "fac:s")]), loss),)))
+    tr = simulate(
+        sy, Shocks(12, capacity=(CapacityShock(np.array([node(chain, "fac:s")]), loss),)), backend=backend
+    )
     met = tr.row_delivered[:, 0] / tr.row_demand[:, 0]
     assert met.tolist() == [1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]
     assert tr.row_demand[:, 0].sum() - tr.row_delivered[:, 0].sum() == pytest.approx(10.0)
@@ -146,8 +154,9 @@ def test_chain_mill_down_three_days(chain: Network) -> None:
     assert tr.change_day[tr.change_node == node(chain, "fac:s")][:4].tolist() == [2, 3, 4, 5]
 
 
-def test_no_shock_is_a_steady_state_for_a_year(chain: Network) -> None:
-    tr = simulate(build_system(chain), Shocks(365))
+@BACKENDS
+def test_no_shock_is_a_steady_state_for_a_year(chain: Network, backend: str) -> None:
+    tr = simulate(build_system(chain), Shocks(365), backend=backend)
     assert tr.change_day.size == 0
     assert np.array_equal(tr.row_delivered, tr.row_demand)
     assert tr.production_ratio.tolist() == [1.0] * 365
@@ -177,7 +186,8 @@ def diamond(tmp_path: Path) -> Network:
     )
 
 
-def test_buyer_switches_to_the_substitute_after_the_delay_and_back(diamond: Network) -> None:
+@BACKENDS
+def test_buyer_switches_to_the_substitute_after_the_delay_and_back(diamond: Network, backend: str) -> None:
     """S1 is down on days 1-9. After 2 short days (days 1, 2) the plant sends all its steel
     orders to S2 from day 3; S2 serves the DX-rated plant first, cutting its unrated outside
     customers, ramps up, and the program never misses a widget. S1 is back on day 10 and
@@ -186,7 +196,12 @@ def test_buyer_switches_to_the_substitute_after_the_delay_and_back(diamond: Netw
     loss[1:10] = 1.0
     sy = build_system(diamond)
     s1, s2 = node(diamond, "fac:s1"), node(diamond, "fac:s2")
-    tr = simulate(sy, Shocks(20, capacity=(CapacityShock(np.array([s1]), loss),)), Params(switch_days=2))
+    tr = simulate(
+        sy,
+        Shocks(20, capacity=(CapacityShock(np.array([s1]), loss),)),
+        Params(switch_days=2),
+        backend=backend,
+    )
     assert np.array_equal(tr.row_delivered, tr.row_demand)  # the DX program is always served
     prod_s2 = {
         int(d): float(x)
@@ -198,7 +213,8 @@ def test_buyer_switches_to_the_substitute_after_the_delay_and_back(diamond: Netw
     assert tr.worst_overproduction <= 1e-9
 
 
-def test_export_ban_cuts_a_link_and_the_buyer_uses_the_other(diamond: Network) -> None:
+@BACKENDS
+def test_export_ban_cuts_a_link_and_the_buyer_uses_the_other(diamond: Network, backend: str) -> None:
     """Blocking S1 -> P (a link, not a plant) from day 1 for good: P switches to S2 after the delay."""
     arc = int(
         np.flatnonzero(
@@ -209,7 +225,10 @@ def test_export_ban_cuts_a_link_and_the_buyer_uses_the_other(diamond: Network) -
     blocked = np.zeros(30)
     blocked[1:] = 1.0
     tr = simulate(
-        build_system(diamond), Shocks(30, links=(LinkShock(np.array([arc]), blocked),)), Params(switch_days=3)
+        build_system(diamond),
+        Shocks(30, links=(LinkShock(np.array([arc]), blocked),)),
+        Params(switch_days=3),
+        backend=backend,
     )
     assert np.array_equal(tr.row_delivered, tr.row_demand)
     s1 = node(diamond, "fac:s1")
@@ -217,14 +236,18 @@ def test_export_ban_cuts_a_link_and_the_buyer_uses_the_other(diamond: Network) -
     assert late.size and np.all(late < 20.0)  # S1 lost the plant's orders
 
 
-def test_demand_tripled_is_capacity_bound(chain: Network) -> None:
+@BACKENDS
+def test_demand_tripled_is_capacity_bound(chain: Network, backend: str) -> None:
     """Tripling the program to 30/day: the plant can make at most 10 (its capacity)."""
     factor = np.full(60, 3.0)
-    tr = simulate(build_system(chain), Shocks(60, demand=(DemandShock(np.array([0]), factor),)))
+    tr = simulate(
+        build_system(chain), Shocks(60, demand=(DemandShock(np.array([0]), factor),)), backend=backend
+    )
     assert tr.row_demand[:, 0].tolist() == [30.0] * 60
     assert tr.row_delivered[:, 0].max() == pytest.approx(10.0)
 
 
+@BACKENDS
 @settings(max_examples=6, deadline=None)
 @given(
     seed=st.integers(0, 2**20),
@@ -233,7 +256,7 @@ def test_demand_tripled_is_capacity_bound(chain: Network) -> None:
     length=st.integers(1, 60),
 )
 def test_invariants_on_generated_twins(
-    tmp_path_factory: pytest.TempPathFactory, seed: int, share: float, start: int, length: int
+    tmp_path_factory: pytest.TempPathFactory, backend: str, seed: int, share: float, start: int, length: int
 ) -> None:
     """Random capacity losses on a generated twin: production never exceeds shocked capacity,
     stocks never go negative, nothing ships that was not made, and deliveries never exceed demand."""
@@ -245,7 +268,7 @@ def test_invariants_on_generated_twins(
     hit = rng.choice(sy.n_nodes, size=max(1, int(share * sy.n_nodes)), replace=False)
     loss = np.zeros(90)
     loss[start : start + length] = rng.uniform(0.2, 1.0)
-    tr = simulate(sy, Shocks(90, capacity=(CapacityShock(hit, loss),)))
+    tr = simulate(sy, Shocks(90, capacity=(CapacityShock(hit, loss),)), backend=backend)
     assert tr.worst_overproduction <= 1e-9 * max(1.0, float(sy.capacity.max()))
     assert tr.lowest_stock >= -1e-9 * max(1.0, float(sy.x0.max()))
     assert tr.worst_overshipment <= 1e-6 * max(1.0, float(sy.x0.max()))

@@ -12,40 +12,106 @@ The passes are memory-bound, so the layout is chosen for the memory system:
   ranges; the slot side is sequential and only the supplier side is random.
   Each supplier's values read or written from an arc live in one 64-byte row
   of ``supply`` (K, 8): ``fill`` by class (0-2), ``able`` (3), ``shipped``
-  (4) and tomorrow's arc demand by class (5-7), so one arc costs one cache
-  line. Tomorrow's arc demand is gathered in the same pass that places
-  tomorrow's orders: one random pass over the arcs per day;
+  (4) and the arc demand by class (5-7), so one arc costs one cache line.
+  Tomorrow's arc demand is gathered in the same pass that places tomorrow's
+  orders: one random pass over the arcs per day. Between the demand pass and
+  the rationing pass, columns 5-7 hold the node's whole demand of the day;
 - each node's per-day values read from a slot's edges live in one row of
-  ``node`` (K, 8): ``plan`` (0), production ``x`` (1), class mix of its
-  demand (2-4, kept from day to day) and its demand by class (5-7). A slot
-  gathers them over its edges (``slot_edge_ptr``, edges in edge order), so a
-  slot's sums add the same terms in the same order as a scatter over edges;
+  ``node`` (K, 8): ``plan`` (0), production ``x`` (1) and the class mix of its
+  demand (2-4, kept from day to day). A slot gathers them over its edges
+  (``slot_edge_ptr``, edges in edge order), so a slot's sums add the same terms
+  in the same order as a scatter over edges;
+- the random reads are requested ``AHEAD`` edges or arcs in advance (a
+  prefetch hint), so that the memory system fetches many rows at once instead
+  of one row per loop step;
 - loops run in parallel over fixed chunks: node loops over equal node ranges,
   slot loops over ``chunk`` (slot bounds chosen so that no two chunks share a
   supplier). Every sum adds its terms in the serial order, whatever the
   number of threads: results are bit-identical run to run and to a serial run.
 """
 
+from collections.abc import Callable
+from typing import Any, cast
+
 import numpy as np
-from numba import njit, prange
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 SHORT = 1.0 - 1e-9
 """An arc (or final arc) delivering less than this share of its orders counts as short."""
 NO_ORDER = 1e-12
 """An arc that carried less than this is judged by its supplier's capacity, not its fill."""
+NOTHING = 1e-12
+"""A supplier that delivers less than this share of an arc's orders delivers nothing: below
+it, what an arc delivers is rounding, and must not steer where orders go."""
 NODE_CHUNKS = 64
 """Node loops run as this many equal, fixed ranges (reductions combine them in order)."""
+AHEAD = 16
+"""How many edges (or arcs) ahead of the loop a random row is requested."""
 
 # columns of ``supply`` (K, 8)
 FILL = 0  # 0-2: share of today's orders served, by class
 ABLE = 3  # share of capacity left today (judges an arc that carried nothing)
 SHIPPED = 4  # units shipped today
-NEXT = 5  # 5-7: tomorrow's arc demand, by class
+NEXT = 5  # 5-7: arc demand by class (tomorrow's; the whole demand of today after pass 1)
 # columns of ``node`` (K, 8)
 PLAN = 0
 X = 1
 MIX = 2  # 2-4: class mix of the demand the node serves (state)
-DEMAND = 5  # 5-7: today's demand, by class
+
+
+def _prefetch(typingctx, rows, i):
+    """Hint the CPU to fetch row ``i`` of ``rows`` (1-D or 2-D, C order) into cache, for writing."""
+
+    def codegen(context, builder, signature, args):
+        aryty, idxty = signature.args
+        ary = context.make_array(aryty)(context, builder, args[0])
+        zero = context.get_constant(types.intp, 0)
+        ptr = cgutils.get_item_pointer2(
+            context,
+            builder,
+            data=ary.data,
+            shape=cgutils.unpack_tuple(builder, ary.shape),
+            strides=cgutils.unpack_tuple(builder, ary.strides),
+            layout=aryty.layout,
+            inds=[context.cast(builder, args[1], idxty, types.intp)] + [zero] * (aryty.ndim - 1),
+        )
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0"
+        )
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(1), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return types.void(rows, i), codegen
+
+
+prefetch = cast("Callable[[Any, Any], None]", intrinsic(_prefetch))
+"""``prefetch(rows, i)`` inside a kernel: an LLVM prefetch of ``rows[i]`` (no effect on results)."""
+
+
+@njit(cache=True, inline="always")
+def _overshipped(supply, other_demand, x, k):
+    """``shipped - produced`` of node k on the day just ended; resets its shipment count."""
+    shipped = supply[k, SHIPPED] + other_demand[k] * supply[k, FILL + 2]
+    supply[k, SHIPPED] = 0.0
+    return shipped - x[k]
+
+
+@njit(cache=True, parallel=True)
+def close_day(supply, other_demand, x, checks):
+    """The shipment check of the last day (``day_step`` checks each day's at the start of the next)."""
+    n_k = len(x)
+    ch_max = np.full(NODE_CHUNKS, -np.inf)
+    for i in prange(NODE_CHUNKS):
+        over = -np.inf
+        for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
+            over = max(over, _overshipped(supply, other_demand, x, k))
+        ch_max[i] = over
+    for i in range(NODE_CHUNKS):
+        checks[2] = max(checks[2], ch_max[i])
 
 
 @njit(cache=True, parallel=True)
@@ -81,7 +147,6 @@ def day_step(
     final_share,
     row_class,
     capacity,
-    normal_share,
     ramp,
     other_demand,
     x0,
@@ -113,42 +178,45 @@ def day_step(
     lost,
     moved,
     checks,
+    check_yesterday,
 ):
     """Advance the state by one day; write production ``x`` (K,) and ``row_delivered`` (D,).
 
     ``lost`` (K,) accumulates ``max(1 - x/x0, 0)`` where ``x0 > 0``; ``moved`` (K,) is
     set where ``|x/x0 - 1| > changed``. ``checks`` (3,) accumulates the largest
     production above capacity, the lowest stock before clipping, and the largest
-    shipment above production. ``supply[:, NEXT:NEXT+3]`` holds today's arc demand on
-    entry and tomorrow's on exit.
+    shipment above production (of the day before, when ``check_yesterday``: the last
+    day's is :func:`close_day`'s). ``supply[:, NEXT:NEXT+3]`` holds today's arc
+    demand on entry and tomorrow's on exit.
     """
-    n_k = len(x)
+    n_k, n_e, n_a = len(x), len(edge_slot), len(arc_source)
     n_r, n_d = len(final_source), len(row_q)
     n_ch = len(chunk) - 1
     short_cap = max(switch_days, 0)  # days short beyond switch_days change nothing
     ch_max = np.full(NODE_CHUNKS, -np.inf)
+    ch_over = np.full(NODE_CHUNKS, -np.inf)
     ch_min = np.full(n_ch, np.inf)
 
-    # 1. demand faced by each node, by class: arcs (gathered yesterday), programs, unrated
+    # 1. demand faced by each node, by class: arcs (gathered yesterday), programs, unrated;
+    # and yesterday's shipment check, while the row is at hand
     final_q = np.empty(n_r)
     for r in range(n_r):
         q = row_q[final_row[r]] * final_w[r]
         final_q[r] = q
         supply[final_source[r], NEXT + row_class[final_row[r]]] += q
     for i in prange(NODE_CHUNKS):
+        over = -np.inf
         for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
+            if check_yesterday:
+                over = max(over, _overshipped(supply, other_demand, x, k))
             d0 = supply[k, NEXT]
             d1 = supply[k, NEXT + 1]
             d2 = supply[k, NEXT + 2] + other_demand[k]
-            supply[k, NEXT] = 0.0
-            supply[k, NEXT + 1] = 0.0
-            supply[k, NEXT + 2] = 0.0
+            supply[k, NEXT + 2] = d2
             total = d0 + d1 + d2
-            ceiling = cap_t[k] * (normal_share[k] + (1.0 - normal_share[k]) * headroom[k])
+            normal = x0[k] / capacity[k] if capacity[k] > 0 else 1.0
+            ceiling = cap_t[k] * (normal + (1.0 - normal) * headroom[k])
             node[k, PLAN] = min(total, ceiling)
-            node[k, DEMAND] = d0
-            node[k, DEMAND + 1] = d1
-            node[k, DEMAND + 2] = d2
             if total > 0:
                 node[k, MIX] = d0 / total
                 node[k, MIX + 1] = d1 / total
@@ -157,12 +225,17 @@ def day_step(
             h = headroom[k] + (step if total > ceiling * (1 + 1e-9) else -step)
             headroom[k] = min(max(h, 0.0), 1.0)
             supply[k, ABLE] = min(cap_t[k] / (capacity[k] if capacity[k] > 0 else 1.0), 1.0)
+        ch_over[i] = over
+    for i in range(NODE_CHUNKS):
+        checks[2] = max(checks[2], ch_over[i])
 
     # 2. production: the scarcest input's coverage
     for ch in prange(n_ch):
         for s in range(chunk[ch], chunk[ch + 1]):
             need = 0.0
             for j in range(slot_edge_ptr[s], slot_edge_ptr[s + 1]):
+                if j + AHEAD < n_e:
+                    prefetch(node, slot_edge_node[j + AHEAD])
                 need += slot_edge_qty[j] * node[slot_edge_node[j], PLAN]
             cover[s] = min(stock[s] / need, 1.0) if need > 0 and slot_supplied[s] else 1.0
 
@@ -172,13 +245,16 @@ def day_step(
         for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
             m = 1.0
             for e in range(edge_ptr[k], edge_ptr[k + 1]):
+                if e + AHEAD < n_e:
+                    prefetch(cover, edge_slot[e + AHEAD])
                 m = min(m, cover[edge_slot[e]])
             xk = node[k, PLAN] * m
             x[k] = xk
             node[k, X] = xk
             left = xk
             for c in range(3):
-                d = node[k, DEMAND + c]
+                d = supply[k, NEXT + c]
+                supply[k, NEXT + c] = 0.0
                 served = min(left, d)
                 supply[k, FILL + c] = served / d if d > 0 else 1.0
                 left -= served
@@ -204,6 +280,8 @@ def day_step(
             b1 = 0.0
             b2 = 0.0
             for j in range(slot_edge_ptr[s], slot_edge_ptr[s + 1]):
+                if j + AHEAD < n_e:
+                    prefetch(node, slot_edge_node[j + AHEAD])
                 k = slot_edge_node[j]
                 q = slot_edge_qty[j]
                 used += q * node[k, X]
@@ -222,6 +300,8 @@ def day_step(
             tot = 0.0
             a0 = arc_ptr[s]
             for a in range(a0, arc_ptr[s + 1]):
+                if a + AHEAD < n_a:
+                    prefetch(supply, arc_source[a + AHEAD])
                 k = arc_source[a]
                 lt = link_t[a] if use_links else 1.0
                 p = arc_orders[a] * lt
@@ -231,6 +311,8 @@ def day_step(
                 supply[k, SHIPPED] += delivered
                 st += delivered
                 avail = lt * (f if p > NO_ORDER else able)
+                if avail < NOTHING:
+                    avail = 0.0
                 short = min(arc_short[a] + 1, short_cap) if avail < SHORT else 0
                 arc_short[a] = short
                 w = arc_share[a] * (avail if short >= switch_days else 1.0)
@@ -266,6 +348,8 @@ def day_step(
     tot_r = np.zeros(n_d)
     for r in range(n_r):
         avail_r = final_fill[r] if final_q[r] > NO_ORDER else supply[final_source[r], ABLE]
+        if avail_r < NOTHING:
+            avail_r = 0.0
         final_short[r] = final_short[r] + 1 if avail_r < SHORT else 0
         wr = final_share[r] * (avail_r if final_short[r] >= switch_days else 1.0)
         final_w[r] = wr
@@ -273,14 +357,3 @@ def day_step(
     for r in range(n_r):
         tr = tot_r[final_row[r]]
         final_w[r] = final_w[r] / tr if tr > 0 else final_share[r]
-
-    # unrated demand outside the twin, and the shipment check
-    for i in prange(NODE_CHUNKS):
-        over = -np.inf
-        for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
-            shipped = supply[k, SHIPPED] + other_demand[k] * supply[k, FILL + 2]
-            supply[k, SHIPPED] = 0.0
-            over = max(over, shipped - x[k])
-        ch_max[i] = over
-    for i in range(NODE_CHUNKS):
-        checks[2] = max(checks[2], ch_max[i])

@@ -19,6 +19,12 @@ The baseline is the steady state the twin's data describe: every node makes
 solved by fixed-point iteration (the capability graph is acyclic, because the
 bill of materials is). What a node makes beyond the orders it receives goes to
 unrated final demand outside the twin (households, exports, other programs).
+
+The system is held once, in the layout the daily kernel reads: 32-bit indices, the
+edges stored in slot order (the order a slot loop walks them), and no array the
+kernel can derive cheaply (the node-order edge values and each arc's slot are
+properties computed on request). At 10M facilities that layout is what keeps the
+whole run within memory.
 """
 
 from dataclasses import dataclass
@@ -31,7 +37,9 @@ from arsenalnet.network.index import csr_expand
 from arsenalnet.propagate.rationing import N_CLASSES
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.int32]
+"""Indices into the system's arrays: 32-bit (every count of a system stays below 2**31)."""
+Int64Array = npt.NDArray[np.int64]
 
 MIN_INVENTORY_DAYS = 1.0
 """A slot holds at least one day of use: the deliveries of the day before."""
@@ -53,19 +61,27 @@ class FirmSystem:
     """(K,) the node of each Network capability."""
     node_facility: IntArray
     node_product: IntArray
-    edge_node: IntArray
-    """(E,) sorted: the edges of node k are ``edge_ptr[k]:edge_ptr[k+1]``."""
     edge_ptr: IntArray
+    """(K+1,) the edges of node k are ``edge_ptr[k]:edge_ptr[k+1]`` (edges are numbered node-major)."""
     edge_slot: IntArray
-    edge_qty: FloatArray
-    edge_days: FloatArray
-    """(E,) inventory target of the edge's input, in days of the node's use (>= 1)."""
+    """(E,) the slot of each edge (node-major edge order)."""
     slot_facility: IntArray
     slot_product: IntArray
     slot_supplied: npt.NDArray[np.bool_]
     """(S,) False for slots no arc feeds (outside the mapped base: never short)."""
+    slot_edge: IntArray
+    """(E,) the edges sorted by slot, in edge order within a slot: slot s's are
+    ``slot_edge[slot_edge_ptr[s]:slot_edge_ptr[s+1]]``."""
+    slot_edge_ptr: IntArray
+    slot_edge_node: IntArray
+    """(E,) the node of each edge, in slot order (``edge_node[slot_edge]``)."""
+    slot_edge_qty: FloatArray
+    """(E,) units of the slot's product per unit the node makes, in slot order."""
+    slot_edge_days: FloatArray
+    """(E,) inventory target of the edge's input, in days of the node's use (>= 1), in slot order."""
+    arc_ptr: IntArray
+    """(S+1,) the arcs of slot s are ``arc_ptr[s]:arc_ptr[s+1]`` (arcs are sorted by slot)."""
     arc_source: IntArray
-    arc_slot: IntArray
     arc_share: FloatArray
     """(A,) share of the slot's orders the arc gets at baseline (sums to 1 per slot)."""
     arc_link: IntArray
@@ -82,20 +98,14 @@ class FirmSystem:
     """(K,) baseline unrated final demand outside the twin, units/day."""
     row_qty: FloatArray
     """(D,) baseline quantity of each demand row (0 where inactive on day 0), units/day."""
-    row_class: IntArray
-    row_start: IntArray
-    row_end: IntArray
+    row_class: Int64Array
+    row_start: Int64Array
+    row_end: Int64Array
     slot_mix: FloatArray
     """(3, S) baseline DPAS class mix (DX, DO, unrated) of each slot's orders."""
     n_links: int
     over_capacity: int
     """Nodes whose baseline orders exceeded their capacity in the data."""
-    arc_ptr: IntArray
-    """(S+1,) the arcs of slot s are ``arc_ptr[s]:arc_ptr[s+1]`` (arcs are sorted by slot)."""
-    slot_edge: IntArray
-    """(E,) the edges sorted by slot, in edge order within a slot: slot s's are
-    ``slot_edge[slot_edge_ptr[s]:slot_edge_ptr[s+1]]``."""
-    slot_edge_ptr: IntArray
     chunk: IntArray
     """(n+1,) slot bounds of the chunks a parallel slot loop runs: arcs of different chunks
     have different suppliers, so a chunk can add into its suppliers' rows alone."""
@@ -110,8 +120,40 @@ class FirmSystem:
         """S."""
         return len(self.slot_facility)
 
+    @property
+    def edge_node(self) -> IntArray:
+        """(E,) the node of each edge, node-major (derived from ``edge_ptr``)."""
+        return _owners(self.edge_ptr)
 
-def _segment_share(groups: IntArray, weight: FloatArray, n: int) -> FloatArray:
+    @property
+    def edge_qty(self) -> FloatArray:
+        """(E,) units of the slot's product per unit the node makes, node-major (derived)."""
+        return _node_order(self.slot_edge, self.slot_edge_qty)
+
+    @property
+    def edge_days(self) -> FloatArray:
+        """(E,) inventory target in days of use (>= 1), node-major (derived)."""
+        return _node_order(self.slot_edge, self.slot_edge_days)
+
+    @property
+    def arc_slot(self) -> IntArray:
+        """(A,) the slot each arc feeds (derived from ``arc_ptr``)."""
+        return _owners(self.arc_ptr)
+
+
+def _owners(ptr: IntArray) -> IntArray:
+    """The segment of each position of a CSR pointer array."""
+    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
+
+
+def _node_order(slot_edge: IntArray, values: FloatArray) -> FloatArray:
+    """Edge values stored in slot order, put back in node-major edge order."""
+    out = np.empty_like(values)
+    out[slot_edge] = values
+    return out
+
+
+def _segment_share(groups: npt.NDArray[np.integer], weight: FloatArray, n: int) -> FloatArray:
     """``weight`` normalized to sum 1 within each group (equal split where the group sums to 0)."""
     total = np.bincount(groups, weight, minlength=n)
     count = np.bincount(groups, minlength=n).astype(np.float64)
@@ -122,7 +164,9 @@ def _segment_share(groups: IntArray, weight: FloatArray, n: int) -> FloatArray:
     )
 
 
-def slot_chunks(arc_ptr: IntArray, arc_source: IntArray, n_chunks: int) -> IntArray:
+def slot_chunks(
+    arc_ptr: npt.NDArray[np.integer], arc_source: npt.NDArray[np.integer], n_chunks: int
+) -> IntArray:
     """Slot bounds cutting the arcs into about ``n_chunks`` runs of about equal length such
     that every supplier of a run is below every supplier of the runs after it.
 
@@ -132,7 +176,7 @@ def slot_chunks(arc_ptr: IntArray, arc_source: IntArray, n_chunks: int) -> IntAr
     """
     n_s, n_a = len(arc_ptr) - 1, len(arc_source)
     if n_a == 0:
-        return np.array([0, n_s], dtype=np.int64)
+        return np.array([0, n_s], dtype=np.int32)
     before = np.maximum.accumulate(arc_source)
     after = np.minimum.accumulate(arc_source[::-1])[::-1]
     inner = arc_ptr[1:-1]
@@ -140,24 +184,24 @@ def slot_chunks(arc_ptr: IntArray, arc_source: IntArray, n_chunks: int) -> IntAr
     ok[ok] = before[inner[ok] - 1] < after[inner[ok]]
     cuts = np.flatnonzero(ok) + 1  # slots where a chunk may start
     if len(cuts) == 0:
-        return np.array([0, n_s], dtype=np.int64)
+        return np.array([0, n_s], dtype=np.int32)
     targets = np.arange(1, n_chunks) * n_a / n_chunks
     at = np.clip(np.searchsorted(arc_ptr[cuts], targets), 0, len(cuts) - 1)
     left = np.clip(at - 1, 0, len(cuts) - 1)
     nearer = np.abs(arc_ptr[cuts[left]] - targets) <= np.abs(arc_ptr[cuts[at]] - targets)
     chosen = np.where(nearer, cuts[left], cuts[at])
-    return np.unique(np.concatenate([[0], chosen, [n_s]])).astype(np.int64)
+    return np.unique(np.concatenate([[0], chosen, [n_s]])).astype(np.int32)
 
 
 def _baseline_mix(
     x: FloatArray,
     program: FloatArray,
     other: FloatArray,
-    edge_node: IntArray,
-    edge_slot: IntArray,
+    edge_node: Int64Array,
+    edge_slot: Int64Array,
     qty: FloatArray,
-    arc_source: IntArray,
-    arc_slot: IntArray,
+    arc_source: Int64Array,
+    arc_slot: Int64Array,
     arc_share: FloatArray,
     n_s: int,
     max_iterations: int,
@@ -280,28 +324,33 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
         max_iterations,
     )
 
-    edge_slot = edge_slot.astype(np.int64)
-    arc_ptr = np.searchsorted(arc_slot, np.arange(n_s + 1)).astype(np.int64)
-    slot_edge = np.argsort(edge_slot, kind="stable").astype(np.int64)
+    if max(len(owner), len(arc_source), n_s, n_k) >= 2**31:
+        raise ValueError("a firm-level system holds fewer than 2**31 edges, arcs, slots and nodes")
+    i32 = np.int32
+    arc_ptr = np.searchsorted(arc_slot, np.arange(n_s + 1)).astype(i32)
+    slot_edge = np.argsort(edge_slot, kind="stable")
+    days = np.maximum(net.inventory_days[order][owner], MIN_INVENTORY_DAYS)
     return FirmSystem(
-        node_cap=order,
-        cap_node=cap_node,
-        node_facility=node_f,
-        node_product=node_p,
-        edge_node=owner,
-        edge_ptr=edge_ptr,
-        edge_slot=edge_slot,
-        edge_qty=qty,
-        edge_days=np.maximum(net.inventory_days[order][owner], MIN_INVENTORY_DAYS),
-        slot_facility=slot_f,
-        slot_product=slot_p,
+        node_cap=order.astype(i32),
+        cap_node=cap_node.astype(i32),
+        node_facility=node_f.astype(i32),
+        node_product=node_p.astype(i32),
+        edge_ptr=edge_ptr.astype(i32),
+        edge_slot=edge_slot.astype(i32),
+        slot_facility=slot_f.astype(i32),
+        slot_product=slot_p.astype(i32),
         slot_supplied=supplied,
-        arc_source=arc_source,
-        arc_slot=arc_slot,
+        slot_edge=slot_edge.astype(i32),
+        slot_edge_ptr=np.searchsorted(edge_slot[slot_edge], np.arange(n_s + 1)).astype(i32),
+        slot_edge_node=owner[slot_edge].astype(i32),
+        slot_edge_qty=qty[slot_edge],
+        slot_edge_days=days[slot_edge],
+        arc_ptr=arc_ptr,
+        arc_source=arc_source.astype(i32),
         arc_share=arc_share,
-        arc_link=arc_link,
-        final_source=final_source,
-        final_row=f_row,
+        arc_link=arc_link.astype(i32),
+        final_source=final_source.astype(i32),
+        final_row=f_row.astype(i32),
         final_share=final_share,
         x0=x,
         capacity=np.maximum(capacity, x),
@@ -314,8 +363,5 @@ def build_system(net: Network, max_iterations: int = 10_000) -> FirmSystem:
         slot_mix=mix,
         n_links=net.n_links,
         over_capacity=int(over.sum()),
-        arc_ptr=arc_ptr,
-        slot_edge=slot_edge,
-        slot_edge_ptr=np.searchsorted(edge_slot[slot_edge], np.arange(n_s + 1)).astype(np.int64),
         chunk=slot_chunks(arc_ptr, arc_source, CHUNKS),
     )

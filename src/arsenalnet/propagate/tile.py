@@ -27,29 +27,31 @@ def tile(a: npt.NDArray[np.generic], copies: int, offset: int = 0) -> npt.NDArra
     return out
 
 
-def tile_ptr(ptr: npt.NDArray[np.int64], copies: int) -> npt.NDArray[np.int64]:
+def tile_ptr(ptr: npt.NDArray[np.int32], copies: int) -> npt.NDArray[np.int32]:
     """A CSR pointer array over ``copies`` copies of its segments."""
     total = int(ptr[-1])
-    return np.append(tile(ptr[:-1], copies, total), copies * total).astype(np.int64)
+    return np.append(tile(ptr[:-1], copies, total), copies * total).astype(ptr.dtype)
 
 
 def tile_system(sy: FirmSystem, copies: int, n_facilities: int) -> FirmSystem:
     """``copies`` disjoint copies of ``sy`` as one system."""
-    k, s, e, d = sy.n_nodes, sy.n_slots, len(sy.edge_node), len(sy.row_qty)
+    k, s, e, d = sy.n_nodes, sy.n_slots, len(sy.edge_slot), len(sy.row_qty)
+    largest = copies * max(k, s, e, len(sy.arc_source), n_facilities, sy.n_links)
+    if largest >= 2**31:
+        raise ValueError(f"{copies} copies hold {largest:,} of something; a system indexes fewer than 2**31")
     offsets = {
         "node_cap": k,
         "cap_node": k,
         "node_facility": n_facilities,
-        "edge_node": k,
         "edge_slot": s,
         "slot_facility": n_facilities,
         "arc_source": k,
-        "arc_slot": s,
         "final_source": k,
         "final_row": d,
         "slot_edge": e,
+        "slot_edge_node": k,
     }
-    same = {"node_product", "edge_qty", "edge_days", "slot_product", "slot_supplied", "arc_share"}
+    same = {"node_product", "slot_edge_qty", "slot_edge_days", "slot_product", "slot_supplied", "arc_share"}
     same |= {"final_share", "x0", "capacity", "ramp_days", "other_demand"}
     same |= {"row_qty", "row_class", "row_start", "row_end"}
     fields: dict[str, object] = {}

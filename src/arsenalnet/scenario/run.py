@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from arsenalnet.network import Network
-from arsenalnet.propagate.firm import Trajectory, simulate
+from arsenalnet.propagate.firm import Backend, Trajectory, simulate
 from arsenalnet.propagate.summary import SimulationSummary, summarize
 from arsenalnet.propagate.system import FirmSystem, build_system
 from arsenalnet.scenario.compile import compile_scenario
@@ -28,9 +28,11 @@ def run_scenario(
     *,
     record: bool = True,
     progress: Callable[[int], None] | None = None,
+    backend: Backend | str = Backend.CPU,
 ) -> ScenarioRun:
-    """Compile ``scenario`` on ``net`` and simulate it for ``days`` (default: the scenario's)."""
+    """Compile ``scenario`` on ``net`` and simulate it for ``days`` (default: the scenario's)
+    on ``backend`` (see :class:`~arsenalnet.propagate.firm.Backend`)."""
     shocks, params = compile_scenario(scenario, net, days)
     system = build_system(net)
-    trajectory = simulate(system, shocks, params, record=record, progress=progress)
+    trajectory = simulate(system, shocks, params, record=record, progress=progress, backend=backend)
     return ScenarioRun(scenario, system, trajectory, summarize(net, system, trajectory))
