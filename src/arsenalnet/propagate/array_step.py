@@ -212,7 +212,7 @@ class ArrayStep(Step):
 
         # checks: production within shocked capacity, stocks >= 0, nothing shipped beyond production
         over = shipped + self.other * fill[N_CLASSES - 1] - x
-        day = xp.stack([_top(x - self.cap_t), -_top(-left_s), _top(over)])
+        day = xp.stack([_top(xp, x - self.cap_t), -_top(xp, -left_s), _top(xp, over)])
         self.checks = xp.where(xp.arange(3) == 1, xp.minimum(self.checks, day), xp.maximum(self.checks, day))
 
     def finish(self) -> tuple[FloatArray, FloatArray]:
@@ -220,6 +220,6 @@ class ArrayStep(Step):
         return self.host(self.lost), self.host(self.checks)
 
 
-def _top(a: Any) -> Any:
-    """The largest value of ``a`` (-inf when it is empty), as a 0-d array on its device."""
-    return a.max() if a.size else a.dtype.type(-np.inf)
+def _top(xp: ModuleType, a: Any) -> Any:
+    """The largest value of ``a`` (-inf when it is empty), as a 0-d ``xp`` array."""
+    return a.max() if a.size else xp.asarray(-np.inf)

@@ -321,8 +321,10 @@ def day_step(
             stock[s] = st
             orders = max(planned + (target - st) / restore_days, 0.0)
             if planned > 0:
-                m0, m1, m2 = b0 / planned, b1 / planned, b2 / planned
-                slot_mix[s, 0], slot_mix[s, 1], slot_mix[s, 2] = m0, m1, m2
+                n0, n1, n2 = b0 / planned, b1 / planned, b2 / planned
+                if n0 != m0 or n1 != m1 or n2 != m2:  # most mixes do not move: no write, no dirty line
+                    m0, m1, m2 = n0, n1, n2
+                    slot_mix[s, 0], slot_mix[s, 1], slot_mix[s, 2] = m0, m1, m2
             for a in range(a0, arc_ptr[s + 1]):
                 w = weight[a - a0] / tot if tot > 0 else arc_share[a]
                 o = orders * w
