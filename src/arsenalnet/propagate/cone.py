@@ -39,7 +39,7 @@ def suppliers(sy: FirmSystem, nodes: IntArray) -> tuple[IntArray, IntArray]:
     owner, edges = csr_expand(sy.edge_ptr, nodes)
     slot = sy.edge_slot[edges]
     o2, arcs = csr_expand(sy.arc_ptr, slot)
-    return owner[o2], sy.arc_source[arcs]
+    return owner[o2], sy.arc_source[arcs].astype(np.int64)
 
 
 def upstream_tiers(sy: FirmSystem, start: IntArray) -> list[IntArray]:
@@ -120,7 +120,6 @@ def subsystem(sy: FirmSystem, keep: BoolArray) -> Cut:
     _, edges = csr_expand(sy.edge_ptr, kept)
     slots, edge_slot = np.unique(sy.edge_slot[edges], return_inverse=True)
     _, arcs = csr_expand(sy.arc_ptr, slots)
-    arc_slot = np.repeat(np.arange(len(slots)), np.diff(sy.arc_ptr)[slots])
     arc_ptr = np.concatenate([[0], np.cumsum(np.diff(sy.arc_ptr)[slots])]).astype(np.int64)
     edge_ptr = np.concatenate([[0], np.cumsum(np.diff(sy.edge_ptr)[kept])]).astype(np.int64)
 
@@ -147,30 +146,34 @@ def subsystem(sy: FirmSystem, keep: BoolArray) -> Cut:
     other = np.maximum(x0 - inside - program, 0.0)
 
     caps = np.sort(sy.node_cap[kept])
-    node_cap = np.searchsorted(caps, sy.node_cap[kept]).astype(np.int64)
+    node_cap = np.searchsorted(caps, sy.node_cap[kept])
     cap_node = np.empty(len(kept), dtype=np.int64)
     cap_node[node_cap] = np.arange(len(kept))
-    slot_edge = np.argsort(edge_slot, kind="stable").astype(np.int64)
+    slot_edge = np.argsort(edge_slot, kind="stable")
+    edge_node = np.repeat(np.arange(len(kept)), np.diff(edge_ptr))
     arc_source = new_node[sy.arc_source[arcs]]
+    i32 = np.int32
     system = FirmSystem(
-        node_cap=node_cap,
-        cap_node=cap_node,
+        node_cap=node_cap.astype(i32),
+        cap_node=cap_node.astype(i32),
         node_facility=sy.node_facility[kept],
         node_product=sy.node_product[kept],
-        edge_node=np.repeat(np.arange(len(kept)), np.diff(edge_ptr)).astype(np.int64),
-        edge_ptr=edge_ptr,
-        edge_slot=edge_slot.astype(np.int64),
-        edge_qty=sy.edge_qty[edges],
-        edge_days=sy.edge_days[edges],
+        edge_ptr=edge_ptr.astype(i32),
+        edge_slot=edge_slot.astype(i32),
         slot_facility=sy.slot_facility[slots],
         slot_product=sy.slot_product[slots],
         slot_supplied=sy.slot_supplied[slots],
-        arc_source=arc_source,
-        arc_slot=arc_slot.astype(np.int64),
+        slot_edge=slot_edge.astype(i32),
+        slot_edge_ptr=np.searchsorted(edge_slot[slot_edge], np.arange(len(slots) + 1)).astype(i32),
+        slot_edge_node=edge_node[slot_edge].astype(i32),
+        slot_edge_qty=sy.edge_qty[edges][slot_edge],
+        slot_edge_days=sy.edge_days[edges][slot_edge],
+        arc_ptr=arc_ptr.astype(i32),
+        arc_source=arc_source.astype(i32),
         arc_share=sy.arc_share[arcs],
         arc_link=sy.arc_link[arcs],
-        final_source=new_node[sy.final_source[finals]],
-        final_row=new_row[sy.final_row[finals]],
+        final_source=new_node[sy.final_source[finals]].astype(i32),
+        final_row=new_row[sy.final_row[finals]].astype(i32),
         final_share=sy.final_share[finals],
         x0=x0,
         capacity=sy.capacity[kept],
@@ -183,9 +186,6 @@ def subsystem(sy: FirmSystem, keep: BoolArray) -> Cut:
         slot_mix=sy.slot_mix[:, slots],
         n_links=sy.n_links,
         over_capacity=int((x0 > sy.capacity[kept] * (1 + 1e-9)).sum()),
-        arc_ptr=arc_ptr,
-        slot_edge=slot_edge,
-        slot_edge_ptr=np.searchsorted(edge_slot[slot_edge], np.arange(len(slots) + 1)).astype(np.int64),
         chunk=slot_chunks(arc_ptr, arc_source, CHUNKS),
     )
     return Cut(system, kept, row_kept.astype(np.int64), caps.astype(np.int64))

@@ -48,8 +48,8 @@ class Pairs:
         edges = np.arange(len(sy.edge_node), dtype=np.int64)
         owner, arcs = csr_expand(sy.arc_ptr, sy.edge_slot[edges])
         return cls(
-            buyer=sy.edge_node[owner],
-            supplier=sy.arc_source[arcs],
+            buyer=sy.edge_node[owner].astype(np.int64),
+            supplier=sy.arc_source[arcs].astype(np.int64),
             share=sy.arc_share[arcs],
             qty=sy.edge_qty[owner],
             days=sy.edge_days[owner],

@@ -75,7 +75,7 @@ def units_lost(
             loss = np.zeros(horizon)
             loss[: min(o.days, horizon)] = 1.0
             # a shock names Network capabilities: the tiled system's capability c*K + node_cap
-            shocks.append(CapacityShock(sy.node_cap[o.nodes] + c * k, loss))
+            shocks.append(CapacityShock(sy.node_cap[o.nodes].astype(np.int64) + c * k, loss))
         with _threads_for(tiled.n_nodes):
             tr = simulate(tiled, Shocks(horizon, capacity=tuple(shocks)), params, record=False)
         for c in range(len(batch)):

@@ -66,7 +66,7 @@ def upstream_of(net: Network, system: FirmSystem, product_id: str) -> Upstream:
         raise RiskError(
             f"{product_id} has no upstream network: no supplier of any of its inputs is in the twin"
         )
-    fac = sy.node_facility
+    fac = sy.node_facility.astype(np.int64)
     adversary = net.in_group(CountryGroup.FOREIGN_ADVERSARY)[fac]
     allied = np.zeros(len(fac), dtype=bool)
     for g in ALLIED:
