@@ -2,8 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from arsenalnet.amnet.capacity import am_capacity
+from arsenalnet.amnet.capacity import AmCapacity, am_capacity
+from arsenalnet.amnet.schedule import schedule
 from arsenalnet.model.am import MachineStatus
 from arsenalnet.network import Network
 from arsenalnet.network.am import AmFleet
@@ -66,3 +69,25 @@ def test_no_machine_no_capacity(fleet: AmFleet) -> None:
     products, units = cap.daily_units(3)
     assert len(products) == 0 and units.shape == (0, 3)
     assert np.all(am_capacity(fleet, (MachineStatus.BUSY,)).start_day == 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from([0.0, 0.5, 1.0, 2.5]),
+    st.sampled_from([0.0, 1.0, 3.5]),
+    st.sampled_from([1.0, 2.4, 5.0, 13.0]),
+)
+def test_fluid_capacity_is_the_discrete_schedule_within_one_unit(
+    start: float, post: float, hours: float
+) -> None:
+    """By the end of each day the fluid units of one route are at least the whole units the
+    scheduler finishes on it by then, and less than one more."""
+    one = np.array([0], np.int32)
+    cap = AmCapacity(one, one, one, one, np.array([hours]), np.array([start]), np.array([post]))
+    fluid = np.cumsum(cap.daily_units(12)[1][0])
+    args = (np.array([0]), np.array([start]), np.array([hours]), np.array([post]))
+    for day in range(12):
+        n = 0
+        while schedule(*args, qty=n + 1).finish <= day + 1:
+            n += 1
+        assert n <= fluid[day] + 1e-9 < n + 1

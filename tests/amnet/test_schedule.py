@@ -1,5 +1,6 @@
 """The print-job scheduler: hand-checked cases and a brute force over every assignment."""
 
+import heapq
 import itertools
 
 import numpy as np
@@ -109,3 +110,31 @@ def test_optimal_against_brute_force(
     else:
         assert (jobs.finish, len(used)) == pytest.approx(expected, rel=1e-12)
         assert jobs.deadline_met is (None if by is None else False)
+
+
+def heap_greedy(ready_h: list[float], hours: list[float], qty: int) -> float:
+    """The textbook exact peer for the earliest finish: each next unit to the machine whose next
+    unit finishes first (a binary heap)."""
+    heap = [(r + h, i) for i, (r, h) in enumerate(zip(ready_h, hours, strict=True))]
+    heapq.heapify(heap)
+    t = 0.0
+    for _ in range(qty):
+        t, i = heapq.heappop(heap)
+        heapq.heappush(heap, (t + hours[i], i))
+    return t / 24
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 5), st.floats(0, 5), st.floats(0.1, 40)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(1, 500),
+)
+def test_earliest_finish_equals_the_heap_greedy(machines: list[tuple[float, float, float]], qty: int) -> None:
+    start, post, hours = (np.array(c) for c in zip(*machines, strict=True))
+    jobs = schedule(np.arange(len(machines)), start, hours, post, qty)
+    peer = heap_greedy((24 * (start + post)).tolist(), hours.tolist(), qty)
+    assert jobs.finish == pytest.approx(peer, rel=1e-12)
