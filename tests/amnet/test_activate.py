@@ -1,5 +1,7 @@
 """``activate`` on the AM fixture (hand-checked), its refusals, and properties on random fleets."""
 
+import math
+
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -45,6 +47,7 @@ def test_a_deadline_that_cannot_be_met(am_net: Network, fleet: AmFleet) -> None:
         ("prd:nothing", 1, None, r"^unknown product 'prd:nothing'$"),
         ("prd:fuze-housing", 0, None, r"^qty must be at least 1 unit, got 0$"),
         ("prd:fuze-housing", 5, -1.0, r"^by must be a day >= 0 \(day 0 = the call\), got -1$"),
+        ("prd:fuze-housing", 5, math.inf, r"^by must be a day >= 0 \(day 0 = the call\), got inf$"),
         (
             "prd:shell",
             5,

@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 import pytest
 
 from arsenalnet.ingest import import_tables
+from arsenalnet.model.arrow import arrow_schema, empty_table
 from arsenalnet.network import compile_network
 from arsenalnet.network.am import compile_am
 from arsenalnet.store import Store
@@ -75,3 +76,9 @@ def test_its_own_stream_leaves_every_other_table_unchanged(twin: dict[str, pa.Ta
     assert all(again[k] is rest[k] for k in rest)
     for name in AM_TABLES:
         assert again[name].equals(twin[name])
+
+
+def test_a_twin_without_candidate_sites_enrolls_an_empty_network() -> None:
+    empty = enroll_am_network({"facility": empty_table("facility")}, np.random.default_rng(0))
+    assert empty["am_machine"].num_rows == empty["part_qualification"].num_rows == 0
+    assert empty["part_qualification"].schema == arrow_schema("part_qualification")

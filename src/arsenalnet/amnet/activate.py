@@ -6,6 +6,7 @@ site, material and qualification. A part no available machine can print is refus
 reason, as an :class:`ActivationRefused`.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,7 +103,7 @@ def activate(net: Network, fleet: AmFleet, product_id: str, qty: int, by: float 
         raise ActivationRefused(f"unknown product {product_id!r}")
     if qty <= 0:
         raise ActivationRefused(f"qty must be at least 1 unit, got {qty}")
-    if by is not None and not by >= 0:
+    if by is not None and not 0 <= by < math.inf:
         raise ActivationRefused(f"by must be a day >= 0 (day 0 = the call), got {by:g}")
     available = fleet.status_is(MachineStatus.AVAILABLE)
     mine = np.flatnonzero((fleet.route_product == product) & available[fleet.route_machine])

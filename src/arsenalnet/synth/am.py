@@ -224,10 +224,9 @@ def _qualifications(machine: pa.Table, rng: np.random.Generator) -> pa.Table:
             )
         )
     qual = pa.concat_tables(parts)
-    number = pa.array([f"-{i:05d}" for i in range(1, qual.num_rows + 1)])
-    return qual.set_column(
-        0, "qualification_id", pc.binary_join_element_wise(qual["qualification_id"], number, "")
-    )
+    number = pa.array([f"-{i:05d}" for i in range(1, qual.num_rows + 1)], pa.string())
+    ids = pc.binary_join_element_wise(qual["qualification_id"], number, "")
+    return qual.set_column(0, qual.schema.field(0), ids)
 
 
 def enroll_am_network(twin: dict[str, pa.Table], rng: np.random.Generator) -> dict[str, pa.Table]:
