@@ -1,4 +1,4 @@
-"""Shared test helpers: fixture paths and store snapshots."""
+"""Shared test helpers: fixture paths, store snapshots, small twins from rows, the CLI runner."""
 
 import os
 import subprocess
@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from arsenalnet.ingest import import_tables
+from arsenalnet.model.arrow import arrow_schema
+from arsenalnet.network import Network, compile_network
 from arsenalnet.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,3 +29,26 @@ def arsenal(*args: str, db: Path | None = None, timeout: float = 300) -> subproc
         cmd += ["--db", str(db)]
     env = os.environ | {"COLUMNS": "200"}
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+
+
+Rows = dict[str, list[dict[str, object]]]
+
+
+def store_rows(path: Path, rows: Rows) -> Path:
+    """A store at ``path`` holding ``rows`` (table -> list of row dicts; missing columns are null)."""
+    tables = {}
+    for name, data in rows.items():
+        schema = arrow_schema(name)
+        tables[name] = pa.Table.from_pylist(
+            [{c: r.get(c) for c in schema.names} for r in data], schema=schema
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Store(path) as store:
+        import_tables(store, tables)
+    return path
+
+
+def network_of(path: Path, rows: Rows) -> Network:
+    """``rows`` imported into a store at ``path`` (validated like any import) and compiled."""
+    with Store(store_rows(path, rows), read_only=True) as store:
+        return compile_network(store.read_tables())

@@ -9,14 +9,15 @@ from arsenalnet.model.am import AmProcess, MachineStatus
 from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
 from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """The newest schema version this code knows. Version 2 added ``facility.control_systems``,
 version 3 the ``run`` table of recorded simulations, version 4 the stored input-output
 table (``io_industry``, ``io_flow``, ``io_final_column``, ``io_final``; see
 :mod:`arsenalnet.model.results`), version 5 ``facility.ttr_days``, version 6 the digital
 thread's log (``thread_key``, ``thread_entry``, ``thread_tile``, ``thread_tree_head``; see
 :mod:`arsenalnet.model.thread`), version 7 ``product_attribute``, version 8 the additive-manufacturing
-network (``am_machine``, ``part_qualification``; see :mod:`arsenalnet.model.am`)."""
+network (``am_machine``, ``part_qualification``; see :mod:`arsenalnet.model.am`),
+version 9 ``expansion_option``."""
 
 ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"
@@ -250,6 +251,39 @@ SUPPLY_LINK = Table(
     checks=(Check("supplier_id <> buyer_id", "buyer_id", "a facility cannot supply itself"),),
 )
 
+EXPANSION_OPTION = Table(
+    "expansion_option",
+    "A way to raise a capability's capacity (another shift, a new line): it adds capacity after a lead "
+    "time, at a one-off cost. The mobilization planner may take it (or a share of it).",
+    (
+        _id("facility_id", "facility"),
+        _id("product_id", "product"),
+        Column("option", S, "what the option is, e.g. second-shift, new-line", pattern=ID_PATTERN),
+        Column(
+            "extra_capacity_per_day",
+            F,
+            "capacity it adds once in place",
+            unit="product units / day",
+            minimum=0,
+            min_exclusive=True,
+        ),
+        Column(
+            "lead_time_days", F, "days from the decision until the capacity is there", unit="days", minimum=0
+        ),
+        Column("cost", F, "one-off cost of taking the whole option", unit="USD", minimum=0),
+    ),
+    key=("facility_id", "product_id", "option"),
+    foreign_keys=(
+        ForeignKey(
+            ("facility_id", "product_id"),
+            "capability",
+            ("facility_id", "product_id"),
+            reason="capability of the facility for this product",
+        ),
+    ),
+    since=9,
+)
+
 DEMAND = Table(
     "demand",
     "A program (customer) needs an end item.",
@@ -384,6 +418,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "demand",
     "am_machine",
     "part_qualification",
+    "expansion_option",
 )
 """Tables in foreign-key order: a table only refers to tables before it."""
 
@@ -402,6 +437,7 @@ TABLES: dict[str, Table] = {
         DEMAND,
         AM_MACHINE,
         PART_QUALIFICATION,
+        EXPANSION_OPTION,
     )
 }
 

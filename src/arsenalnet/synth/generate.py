@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from arsenalnet.model.errors import InputError
 from arsenalnet.synth.am import enroll_am_network
+from arsenalnet.synth.expansion import expansion_options
 from arsenalnet.synth.generic import generate_generic
 from arsenalnet.synth.recovery import with_recovery
 from arsenalnet.synth.reference import REFERENCE_END_ITEMS, add_reference_items
@@ -25,7 +26,8 @@ def generate_twin(
     as Arrow tables keyed by table name.
 
     Same ``n_facilities`` and ``seed``, same tables, bit for bit: the generic
-    base and the reference items draw from separate streams of ``seed``.
+    base, the reference items, recovery times, the AM network and expansion options draw
+    from separate streams of ``seed``.
     """
     if not MIN_FACILITIES <= n_facilities <= MAX_FACILITIES:
         raise InputError(
@@ -36,4 +38,6 @@ def generate_twin(
     twin = generate_generic(n_facilities, np.random.default_rng([seed, 0]), progress)
     twin = add_reference_items(twin, np.random.default_rng([seed, 1]), progress)
     twin["facility"] = with_recovery(twin["facility"], np.random.default_rng([seed, 2]))
-    return enroll_am_network(twin, np.random.default_rng([seed, 3]))
+    twin = enroll_am_network(twin, np.random.default_rng([seed, 3]))
+    twin["expansion_option"] = expansion_options(twin, np.random.default_rng([seed, 4]))
+    return twin
