@@ -2,8 +2,12 @@
 
 from pathlib import Path
 
-from arsenalnet.network import Network
-from factories import Rows, network_of
+from arsenalnet.amnet.capacity import am_capacity
+from arsenalnet.network import Network, compile_network
+from arsenalnet.network.am import compile_am
+from arsenalnet.optimize.am import AmRoutes, am_routes
+from arsenalnet.store import Store
+from factories import Rows, network_of, store_rows
 
 ORG = [{"org_id": "org:a", "name": "A", "country": "USA", "size_class": "small"}]
 
@@ -65,10 +69,9 @@ def one_plant(
     return network_of(tmp / "one.duckdb", rows | (options or {}))
 
 
-def two_tiers(tmp: Path, lead: float, inventory_days: float = 0.0) -> Network:
-    """fac:s makes prd:p (100/day); fac:m makes prd:e from one prd:p (100/day), holding
-    ``inventory_days`` of it; prd:p travels ``lead`` days; a DX program needs 10 prd:e a day, days 0-9."""
-    rows: Rows = {
+def two_tier_rows(lead: float, inventory_days: float = 0.0) -> Rows:
+    """The rows of :func:`two_tiers`."""
+    return {
         "organization": ORG,
         "facility": [fac("fac:s"), fac("fac:m")],
         "product": [product("prd:e"), product("prd:p", "part")],
@@ -86,4 +89,46 @@ def two_tiers(tmp: Path, lead: float, inventory_days: float = 0.0) -> Network:
         ],
         "demand": [need("prd:e", "prog:x", 10, "DX", 0, 9)],
     }
-    return network_of(tmp / "two.duckdb", rows)
+
+
+def two_tiers(tmp: Path, lead: float, inventory_days: float = 0.0) -> Network:
+    """fac:s makes prd:p (100/day); fac:m makes prd:e from one prd:p (100/day), holding
+    ``inventory_days`` of it; prd:p travels ``lead`` days; a DX program needs 10 prd:e a day, days 0-9."""
+    return network_of(tmp / "two.duckdb", two_tier_rows(lead, inventory_days))
+
+
+def with_am_printer(tmp: Path, lead: float) -> tuple[Network, AmRoutes]:
+    """:func:`two_tiers` plus an AM bureau fac:am whose one machine (on call from day 1) is
+    qualified to print prd:p at 2.4 hours a unit (10 a day) with 1 day of post-processing."""
+    rows = two_tier_rows(lead)
+    rows["facility"] = [*rows["facility"], fac("fac:am")]
+    rows["am_machine"] = [
+        {
+            "machine_id": "am:1",
+            "facility_id": "fac:am",
+            "process": "PBF-LB",
+            "materials": ["17-4PH"],
+            "build_x_mm": 250,
+            "build_y_mm": 250,
+            "build_z_mm": 300,
+            "status": "available",
+            "activation_days": 1,
+        }
+    ]
+    rows["part_qualification"] = [
+        {
+            "qualification_id": "qual:p",
+            "product_id": "prd:p",
+            "process": "PBF-LB",
+            "material": "17-4PH",
+            "facility_id": "fac:am",
+            "standard": "ISO/ASTM 52920",
+            "print_hours_per_unit": 2.4,
+            "post_processing_days": 1,
+        }
+    ]
+    with Store(store_rows(tmp / "am.duckdb", rows), read_only=True) as store:
+        tables = store.read_tables()
+    net = compile_network(tables)
+    fleet = compile_am(tables, net)
+    return net, am_routes(net, fleet, am_capacity(fleet))

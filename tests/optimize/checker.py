@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from arsenalnet.network import Network
+from arsenalnet.optimize.am import AM_SHIP_DAYS
 from arsenalnet.optimize.extract import Plan
 
 TOL = 1e-6
@@ -46,6 +47,9 @@ def violations(plan: Plan, net: Network, surge: float = 1.0, tol: float = TOL) -
                 out.append(f"arc {a} ships in bucket {b}, arriving after the horizon")
             else:
                 arrivals[p.arc_slot[a], b + lag] += plan.shipment[a, b] * p.arc_pass[a, b]
+    for j in range(len(p.am_arc_pool)):
+        for b in np.flatnonzero(plan.am_ship[j]):
+            arrivals[p.am_arc_slot[j], b + math.ceil(AM_SHIP_DAYS / bucket - 1e-9)] += plan.am_ship[j, b]
     use = np.zeros_like(arrivals)
     for s in range(len(p.slot_facility)):
         child = net.products.position(str(p.slot_product[s]))
@@ -57,6 +61,24 @@ def violations(plan: Plan, net: Network, surge: float = 1.0, tol: float = TOL) -
         out.append(f"a stock goes negative ({stock.min():g}): inputs used before they arrive")
     if not np.allclose(stock, plan.stock, atol=scale(stock)):
         out.append("the plan's stocks do not follow from its shipments and production")
+
+    # AM: print hours within 24 a day from activation; parts sent no more than finished
+    hours = np.zeros((len(p.am_machine_id), n_b))
+    for k in range(len(p.am_route_pool)):
+        lag = math.ceil(p.am_route_post_days[k] / bucket - 1e-9)
+        for b in np.flatnonzero(plan.am_print[k]):
+            hours[p.am_route_machine[k], b - lag] += p.am_route_hours[k] * plan.am_print[k, b]
+    for m in range(len(p.am_machine_id)):
+        for b in range(n_b):
+            first, last = p.bucket_start[b], p.bucket_start[b] + p.bucket_len[b]
+            if hours[m, b] > 24 * max(0, last - max(first, p.am_machine_start[m])) + tol:
+                out.append(f"AM machine {p.am_machine_id[m]} prints more than 24 h a day in bucket {b}")
+    finished = np.zeros((len(p.am_pool_product), n_b))
+    np.add.at(finished, p.am_route_pool, plan.am_print)
+    sent_am = np.zeros_like(finished)
+    np.add.at(sent_am, p.am_arc_pool, plan.am_ship)
+    if (sent_am > finished + tol).any():
+        out.append("AM parts sent that were not printed")
 
     # output: what a node ships and delivers comes from what it made (and its finished stock)
     sent = np.zeros_like(plan.production)

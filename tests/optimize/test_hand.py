@@ -10,7 +10,7 @@ from arsenalnet.network import Network
 from arsenalnet.optimize import InfeasiblePlan, Planned, PlanRequest, Requirement, plan
 from arsenalnet.optimize.expansion import expansions_of
 from arsenalnet.propagate.system import build_system
-from optimize.cases import need, one_plant, option, two_tiers
+from optimize.cases import need, one_plant, option, two_tiers, with_am_printer
 from optimize.checker import violations
 
 
@@ -123,3 +123,16 @@ def test_an_expansion_pays_off_only_after_its_lead_time(tmp_path: Path) -> None:
     assert early.plan.expansion.round(6).tolist() == [0.0, 0.0]
     assert delivered(early, "prog:x")[-1] == pytest.approx(200.0)
     assert np.all(early.plan.production <= 10 + 1e-9)
+
+
+def test_am_printing_fills_in_until_the_link_delivers(tmp_path: Path) -> None:
+    """The part takes 5 days by link; an AM machine on call from day 1 prints 10 a day (2.4 h a
+    unit, 24 h a day), each finished a day later and at fac:m 2 days after that: printed day 1,
+    finished day 2, there on day 4. Deliveries: 10 on day 4; day 5 the link's first 100 arrive
+    and the backlog is cleared (cumulative 60), then 10 a day."""
+    net, routes = with_am_printer(tmp_path, lead=5)
+    planned = solved(net, 10, am=routes)
+    assert delivered(planned, "prog:x") == pytest.approx([0, 0, 0, 0, 10, 60, 70, 80, 90, 100])
+    assert planned.plan.am_print.sum(axis=1)[0] > 0
+    without = solved(net, 10)
+    assert delivered(without, "prog:x") == [0, 0, 0, 0, 0, 60, 70, 80, 90, 100]

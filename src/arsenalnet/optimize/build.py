@@ -12,17 +12,23 @@ by name (``model.constraints["capacity-limit"]``). Variables (units; per bucket 
 - ``finished`` (node, bucket) >= 0: end items made and not yet delivered (makers only);
 - ``delivery`` (final, bucket) >= 0: what a maker delivers to a demand row in bucket b;
 - ``delivered`` (row, bucket) in [0, required]: cumulative deliveries to a demand row by the
-  end of bucket b, never ahead of the cumulative requirement.
+  end of bucket b, never ahead of the cumulative requirement;
+- ``am-print`` (route, bucket) >= 0: parts finished on an AM route (printed post-processing
+  earlier); ``am-ship`` (am-arc, bucket) >= 0: finished AM parts sent to a plant that uses them,
+  arriving ``am_lag`` buckets later.
 
 Constraints:
 
 - ``capacity-limit``: production <= capacity + sum over the node's options of extra/day x
   days in place x expansion;
-- ``stock-balance``: stock(b) = stock(b-1) + arrivals(b) - sum over edges qty x production(b),
+- ``stock-balance``: stock(b) = stock(b-1) + arrivals(b) (links and AM) - sum over edges qty x
+  production(b),
   with stock(-1) = the initial stock;
 - ``output-balance``: shipments + deliveries + finished(b) - finished(b-1) <= production(b)
   (what a node makes beyond that goes to customers outside the plan);
 - ``delivered-balance``: delivered(b) = delivered(b-1) + deliveries(b);
+- ``am-machine-time`` (machine, bucket): print hours <= 24 a day from the machine's activation;
+- ``am-output`` (pool, bucket): AM parts sent <= AM parts finished;
 - ``requirement`` (hard, from the user): delivered of a product by a day >= a quantity;
 - ``delivery-stage`` (class): the stage objectives as rows, sum over the class's rows and
   buckets of days(b) x delivered(b) (unit-days on time); free until the stage is solved,
@@ -93,6 +99,10 @@ def _grid(p: Problem) -> dict[str, pd.Index]:
             ("row", len(p.row_product)),
             ("requirement", len(p.req_product)),
             ("class", len(CLASS_NAMES)),
+            ("route", len(p.am_route_pool)),
+            ("machine", len(p.am_machine_id)),
+            ("pool", len(p.am_pool_product)),
+            ("am-arc", len(p.am_arc_pool)),
         )
     }
 
@@ -154,6 +164,26 @@ def define_delivered(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> N
     m.add_variables(lower=0.0, upper=upper, coords=[g["row"], g["bucket"]], name="delivered")
 
 
+def define_am_print(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> None:
+    """``am-print`` (route, bucket) >= 0: AM units finished in bucket b (printed lag buckets earlier)."""
+    printed_in = np.arange(p.n_buckets)[None, :] - p.am_route_lag[:, None] >= 0
+    mask = on(printed_in, g["route"], g["bucket"])
+    m.add_variables(lower=0.0, coords=[g["route"], g["bucket"]], name="am-print", mask=mask)
+
+
+def define_am_ship(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> None:
+    """``am-ship`` (am-arc, bucket) >= 0: finished AM parts sent to a plant that uses them."""
+    arrives = np.broadcast_to(
+        np.arange(p.n_buckets) + p.am_lag < p.n_buckets, (len(p.am_arc_pool), p.n_buckets)
+    )
+    m.add_variables(
+        lower=0.0,
+        coords=[g["am-arc"], g["bucket"]],
+        name="am-ship",
+        mask=on(arrives, g["am-arc"], g["bucket"]),
+    )
+
+
 def define_capacity_limit(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> None:
     """``capacity-limit`` (node, bucket): production - options in place <= capacity."""
     n_b = p.n_buckets
@@ -179,7 +209,9 @@ def define_stock_balance(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) 
     stock = _labels(m, "stock")
     ship = _labels(m, "shipment")
     prod = _labels(m, "production")
+    am = _labels(m, "am-ship")
     a, b = np.nonzero(ship >= 0)  # a shipment leaving in b arrives in b + lag
+    j, jb = np.nonzero(am >= 0)
     e = np.repeat(np.arange(len(p.edge_node)), n_b)
     eb = np.tile(np.arange(n_b), len(p.edge_node))
     cell = np.concatenate(
@@ -187,11 +219,16 @@ def define_stock_balance(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) 
             np.arange(stock.size),
             np.arange(stock.size),
             _flat(p.arc_slot[a], b + p.arc_lag[a], n_b),
+            _flat(p.am_arc_slot[j], jb + p.am_lag, n_b),
             _flat(p.edge_slot[e], eb, n_b),
         ]
     )
-    var = np.concatenate([stock.ravel(), _previous(stock).ravel(), ship[a, b], prod[p.edge_node[e], eb]])
-    coeff = np.concatenate([np.ones(stock.size), -np.ones(stock.size), -p.arc_pass[a, b], p.edge_qty[e]])
+    var = np.concatenate(
+        [stock.ravel(), _previous(stock).ravel(), ship[a, b], am[j, jb], prod[p.edge_node[e], eb]]
+    )
+    coeff = np.concatenate(
+        [np.ones(stock.size), -np.ones(stock.size), -p.arc_pass[a, b], -np.ones(len(j)), p.edge_qty[e]]
+    )
     rhs = np.zeros((n_s, n_b))
     rhs[:, 0] = p.initial_stock
     lhs = terms(m, [g["slot"], g["bucket"]], cell, var, coeff)
@@ -238,6 +275,33 @@ def define_delivered_balance(m: "linopy.Model", p: Problem, g: dict[str, pd.Inde
     m.add_constraints(terms(m, [g["row"], g["bucket"]], cell, var, coeff) == 0.0, name="delivered-balance")
 
 
+def define_am_machine_time(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> None:
+    """``am-machine-time`` (machine, bucket c): print hours of the units its routes print in c
+    (finished lag buckets later) <= 24 x its days after activation in c."""
+    if not len(p.am_route_pool):
+        return
+    printed = _labels(m, "am-print")
+    k, b = np.nonzero(printed >= 0)
+    cell = _flat(p.am_route_machine[k], b - p.am_route_lag[k], p.n_buckets)
+    lhs = terms(m, [g["machine"], g["bucket"]], cell, printed[k, b], p.am_route_hours[k])
+    m.add_constraints(lhs <= on(p.am_machine_hours, g["machine"], g["bucket"]), name="am-machine-time")
+
+
+def define_am_output(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> None:
+    """``am-output`` (pool, bucket): AM parts sent - AM parts finished <= 0."""
+    if not len(p.am_route_pool):
+        return
+    printed, sent = _labels(m, "am-print"), _labels(m, "am-ship")
+    k, b = np.nonzero(printed >= 0)
+    j, jb = np.nonzero(sent >= 0)
+    cell = np.concatenate(
+        [_flat(p.am_arc_pool[j], jb, p.n_buckets), _flat(p.am_route_pool[k], b, p.n_buckets)]
+    )
+    var = np.concatenate([sent[j, jb], printed[k, b]])
+    coeff = np.concatenate([np.ones(len(j)), -np.ones(len(k))])
+    m.add_constraints(terms(m, [g["pool"], g["bucket"]], cell, var, coeff) <= 0.0, name="am-output")
+
+
 def define_requirement(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> None:
     """``requirement`` (requirement): delivered of the product by its day >= the quantity."""
     if not len(p.req_product):
@@ -276,10 +340,14 @@ FAMILIES = (
     define_finished,
     define_delivery,
     define_delivered,
+    define_am_print,
+    define_am_ship,
     define_capacity_limit,
     define_stock_balance,
     define_output_balance,
     define_delivered_balance,
+    define_am_machine_time,
+    define_am_output,
     define_requirement,
     define_stages,
 )

@@ -43,6 +43,8 @@ class Plan:
     delivery: FloatArray
     delivered: FloatArray
     expansion: FloatArray
+    am_print: FloatArray
+    am_ship: FloatArray
 
     @property
     def arrivals(self) -> FloatArray:
@@ -107,4 +109,6 @@ def extract(lp: Lp, result: SolveResult, problem: Problem) -> Plan:
         delivery=v("delivery"),
         delivered=v("delivered"),
         expansion=np.clip(values(lp, x, "expansion"), 0.0, 1.0),
+        am_print=v("am-print"),
+        am_ship=v("am-ship"),
     )

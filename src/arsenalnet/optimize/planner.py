@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 
 from arsenalnet.network import Network
-from arsenalnet.optimize.build import build
 from arsenalnet.optimize.errors import InfeasiblePlan, PlanError, SolverFailed
 from arsenalnet.optimize.explain import (
     Bottleneck,
@@ -81,6 +80,8 @@ def checked(problem: Problem, lp: Lp, result: SolveResult) -> SolveResult:
 
 def solve_problem(problem: Problem, options: SolveOptions | None = None) -> Planned:
     """Build ``problem``'s model, solve it stage by stage and extract the plan."""
+    from arsenalnet.optimize.build import build  # pandas, xarray and linopy: only when a model is built
+
     t0 = time.perf_counter()
     lp = Lp.of(build(problem))
     built = time.perf_counter() - t0

@@ -15,12 +15,15 @@ than the data say. Quantities are in each product's units.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from arsenalnet.model import Priority
+from arsenalnet.model.am import HOURS_PER_DAY
 from arsenalnet.network import Network
+from arsenalnet.optimize.am import AM_SHIP_DAYS, AmRoutes
 from arsenalnet.optimize.errors import PlanError
 from arsenalnet.optimize.request import PlanRequest
 from arsenalnet.propagate.cone import Cut, makers, subsystem, upstream
@@ -94,6 +97,25 @@ class Problem:
     """(O,) units/day the option adds once in place."""
     option_lead_days: FloatArray
     option_cost: FloatArray
+    am_route_pool: IntArray
+    """(R,) AM routes (a qualification on a machine): the pool (part) each prints into."""
+    am_route_machine: IntArray
+    am_route_hours: FloatArray
+    """(R,) print hours per unit."""
+    am_route_post_days: FloatArray
+    am_route_lag: IntArray
+    """(R,) post-processing in whole buckets (rounded up): a unit finished in b was printed in b - lag."""
+    am_machine_id: StrArray
+    am_machine_facility: StrArray
+    am_machine_start: FloatArray
+    """(M,) the machine's activation day (first print)."""
+    am_pool_product: StrArray
+    """(P,) the parts AM can print for the plan."""
+    am_arc_pool: IntArray
+    am_arc_slot: IntArray
+    """(J,) AM arcs: a pool's finished parts to a slot that uses them."""
+    am_lag: int
+    """Buckets from a finished AM part to the plant (AM_SHIP_DAYS, rounded up)."""
     req_product: StrArray
     req_qty: FloatArray
     req_by_day: IntArray
@@ -133,6 +155,14 @@ class Problem:
         end = self.bucket_start + self.bucket_len
         first = np.ceil(self.option_lead_days - 1e-9)[:, None]
         return np.clip(end[None, :] - np.maximum(first, self.bucket_start[None, :]), 0.0, None)
+
+    @property
+    def am_machine_hours(self) -> FloatArray:
+        """(M, B) print hours each AM machine has in each bucket (24 a day from its activation)."""
+        end = self.bucket_start + self.bucket_len
+        first = self.am_machine_start[:, None]
+        days: FloatArray = np.clip(end[None, :] - np.maximum(first, self.bucket_start[None, :]), 0.0, None)
+        return HOURS_PER_DAY * days
 
     @property
     def req_bucket(self) -> IntArray:
@@ -180,7 +210,11 @@ def _buckets(horizon: int, bucket: int) -> tuple[IntArray, FloatArray]:
     return start, (np.minimum(start + bucket, horizon) - start).astype(np.float64)
 
 
-def _cut_of(net: Network, system: FirmSystem, products: tuple[str, ...]) -> Cut:
+def check_products(net: Network, products: tuple[str, ...]) -> IntArray:
+    """The Network indices of ``products``; :class:`PlanError` for none, an unknown one or one
+    without demand rows."""
+    if not products:
+        raise PlanError("no end item to plan")
     codes = np.array([net.products.position(p) for p in products], dtype=np.int64)
     unknown = [p for p, c in zip(products, codes, strict=True) if c < 0]
     if unknown:
@@ -188,6 +222,11 @@ def _cut_of(net: Network, system: FirmSystem, products: tuple[str, ...]) -> Cut:
     without = [p for p, c in zip(products, codes, strict=True) if not (net.demand_product == c).any()]
     if without:
         raise PlanError(f"{without[0]} has no demand rows: nothing to plan (see the demand table)")
+    return codes
+
+
+def _cut_of(net: Network, system: FirmSystem, products: tuple[str, ...]) -> Cut:
+    codes = check_products(net, products)
     start = makers(system, codes)
     made = np.isin(codes, system.node_product[start])
     if not made.all():
@@ -218,6 +257,35 @@ def _link_pass(shocks: Shocks | None, arc_link: IntArray, start: IntArray, days:
     return out
 
 
+def _am(net: Network, am: AmRoutes, slot_product: StrArray, bucket: int) -> dict[str, Any]:
+    """The AM fields of the problem: routes that print a part some slot of the plan uses."""
+    product = (
+        np.array(net.products.take(am.product), dtype=np.str_) if len(am.product) else np.zeros(0, np.str_)
+    )
+    keep = np.flatnonzero(np.isin(product, slot_product))
+    pools, route_pool = np.unique(product[keep], return_inverse=True)
+    machines, route_machine = np.unique(np.array(am.machine, dtype=np.str_)[keep], return_inverse=True)
+    start = np.zeros(len(machines))
+    start[route_machine] = am.start_day[keep]
+    facility = np.empty(len(machines), dtype=object)
+    facility[route_machine] = np.array(am.facility, dtype=object)[keep]
+    arc_pool, arc_slot = np.nonzero(pools[:, None] == slot_product[None, :])
+    return {
+        "am_route_pool": route_pool.astype(np.int64),
+        "am_route_machine": route_machine.astype(np.int64),
+        "am_route_hours": am.hours_per_unit[keep],
+        "am_route_post_days": am.post_days[keep],
+        "am_route_lag": np.ceil(am.post_days[keep] / bucket - 1e-9).astype(np.int64),
+        "am_machine_id": machines,
+        "am_machine_facility": facility.astype(np.str_),
+        "am_machine_start": start,
+        "am_pool_product": pools,
+        "am_arc_pool": arc_pool.astype(np.int64),
+        "am_arc_slot": arc_slot.astype(np.int64),
+        "am_lag": int(np.ceil(AM_SHIP_DAYS / bucket - 1e-9)),
+    }
+
+
 def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Problem:
     """The planning problem of ``request`` on ``net`` (``system`` = ``build_system(net)``).
 
@@ -241,14 +309,14 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
     node_capability = cut.capabilities[sy.node_cap]
     factor = _daily_factors(shocks, len(cut.capabilities), h, "capacity")[sy.node_cap]
     capacity = net.capacity[node_capability]  # the data's (the system raises it to its baseline)
-    capacity_day = capacity[:, None] * factor * ramp_share(sy.x0, capacity, sy.ramp_days, h)
-    bad = ~np.isfinite(capacity_day).all(axis=1)
+    bad = ~np.isfinite(capacity)
     if bad.any():
         k = int(np.argmax(bad))
         raise PlanError(
             f"capacity of {net.facilities.id(int(sy.node_facility[k]))} making "
             f"{net.products.id(int(sy.node_product[k]))} is not a finite number: the plan would be unbounded"
         )
+    capacity_day = capacity[:, None] * factor * ramp_share(sy.x0, capacity, sy.ramp_days, h)
 
     # slots fed by some arc, and their edges
     slots = np.flatnonzero(sy.slot_supplied)
@@ -302,6 +370,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
         raise PlanError(f"--budget must be >= 0, got {request.budget_usd}")
 
     slot_f, slot_p = sy.slot_facility[slots], sy.slot_product[slots]
+    slot_product = np.array(net.products.take(slot_p), dtype=np.str_)
     return Problem(
         horizon_days=h,
         bucket_days=bucket,
@@ -322,7 +391,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
             len(slots),
         ),
         slot_facility=np.array(net.facilities.take(slot_f), dtype=np.str_),
-        slot_product=np.array(net.products.take(slot_p), dtype=np.str_),
+        slot_product=slot_product,
         slot_system=slots.astype(np.int64),
         initial_stock=initial,
         edge_node=sy.edge_node[edges],
@@ -348,6 +417,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
         option_extra=ex.extra_per_day[options],
         option_lead_days=ex.lead_days[options],
         option_cost=ex.cost[options],
+        **_am(net, request.am, slot_product, bucket),
         req_product=np.array([r.product_id for r in request.requirements], dtype=np.str_),
         req_qty=np.array([r.quantity for r in request.requirements], dtype=np.float64),
         req_by_day=np.array([r.by_day for r in request.requirements], dtype=np.int64),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from arsenalnet.optimize.am import AmRoutes
 from arsenalnet.propagate.shocks import Shocks
 
 FloatArray = npt.NDArray[np.float64]
@@ -47,8 +48,9 @@ class PlanRequest:
     ``products``: the end items (ids) whose demand rows are planned; ``horizon_days`` >= 1 days
     in buckets of ``bucket_days``; ``surge`` multiplies their demand; ``shocks`` (a compiled
     scenario over the horizon, addressed to the whole Network) lowers capacities, blocks links
-    and changes demand; ``requirements`` and ``budget_usd`` (the most the expansions may cost)
-    are hard constraints.
+    and changes demand; ``expansions`` may add capacity; ``am`` is qualified
+    additive-manufacturing capacity (an alternative source of the parts it prints);
+    ``requirements`` and ``budget_usd`` (the most the expansions may cost) are hard constraints.
     """
 
     products: tuple[str, ...]
@@ -57,5 +59,6 @@ class PlanRequest:
     surge: float = 1.0
     shocks: Shocks | None = None
     expansions: Expansions = field(default_factory=Expansions.none)
+    am: AmRoutes = field(default_factory=AmRoutes.none)
     requirements: tuple[Requirement, ...] = ()
     budget_usd: float | None = None

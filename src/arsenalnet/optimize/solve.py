@@ -35,7 +35,7 @@ TOLERANCE = 1e-9
 (HiGHS holds rows to its feasibility tolerance, 1e-7 absolute, after scaling)."""
 
 
-FLOW_FAMILIES = ("production", "shipment")
+FLOW_FAMILIES = ("production", "shipment", "am-print", "am-ship")
 """Variables the last (tie-break) stage minimizes the sum of."""
 
 
