@@ -37,6 +37,7 @@ def options(generated_net: Network) -> Expansions:
 def test_plans_are_feasible_and_monotone_in_surge(
     generated_net: Network,
     system: FirmSystem,
+    options: Expansions,
     surge: float,
     more: float,
     horizon: int,

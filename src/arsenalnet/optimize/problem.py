@@ -225,7 +225,8 @@ def check_products(net: Network, products: tuple[str, ...]) -> IntArray:
     return codes
 
 
-def _cut_of(net: Network, system: FirmSystem, products: tuple[str, ...]) -> Cut:
+def cut_of(net: Network, system: FirmSystem, products: tuple[str, ...]) -> Cut:
+    """``system`` cut down to the upstream cone of the makers of ``products``."""
     codes = check_products(net, products)
     start = makers(system, codes)
     made = np.isin(codes, system.node_product[start])
@@ -300,7 +301,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
         raise PlanError(f"--bucket must be between 1 and the horizon ({h} days), got {bucket}")
     if not np.isfinite(request.surge) or request.surge < 0:
         raise PlanError(f"--surge must be a finite number >= 0, got {request.surge}")
-    cut = _cut_of(net, system, request.products)
+    cut = cut_of(net, system, request.products)
     sy = cut.system
     start, lens = _buckets(h, bucket)
     shocks = cut.shocks(request.shocks) if request.shocks is not None else None
