@@ -303,11 +303,24 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
         raise PlanError(f"--surge must be a finite number >= 0, got {request.surge}")
     cut = cut_of(net, system, request.products)
     sy = cut.system
+    # the system's 32-bit indices, as the planner's int64
+    edge_node_s, edge_slot_s, arc_source_s, arc_slot_s, arc_link_s, final_source_s, final_row_s = (
+        np.asarray(a, dtype=np.int64)
+        for a in (
+            sy.edge_node,
+            sy.edge_slot,
+            sy.arc_source,
+            sy.arc_slot,
+            sy.arc_link,
+            sy.final_source,
+            sy.final_row,
+        )
+    )
     start, lens = _buckets(h, bucket)
     shocks = cut.shocks(request.shocks) if request.shocks is not None else None
 
     # nodes: capacity x scenario x ramp, per day
-    node_capability = cut.capabilities[sy.node_cap]
+    node_capability = np.asarray(cut.capabilities, np.int64)[sy.node_cap]
     factor = _daily_factors(shocks, len(cut.capabilities), h, "capacity")[sy.node_cap]
     capacity = net.capacity[node_capability]  # the data's (the system raises it to its baseline)
     bad = ~np.isfinite(capacity)
@@ -323,15 +336,15 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
     slots = np.flatnonzero(sy.slot_supplied)
     new_slot = np.full(sy.n_slots, -1, dtype=np.int64)
     new_slot[slots] = np.arange(len(slots))
-    edges = np.flatnonzero(new_slot[sy.edge_slot] >= 0)
+    edges = np.flatnonzero(new_slot[edge_slot_s] >= 0)
     inventory = net.inventory_days[node_capability]
-    use0 = sy.edge_qty[edges] * sy.x0[sy.edge_node[edges]]
+    use0 = sy.edge_qty[edges] * sy.x0[edge_node_s[edges]]
     initial = np.bincount(
-        new_slot[sy.edge_slot[edges]], weights=inventory[sy.edge_node[edges]] * use0, minlength=len(slots)
+        new_slot[edge_slot_s[edges]], weights=inventory[edge_node_s[edges]] * use0, minlength=len(slots)
     ).astype(np.float64)
 
     # arcs: lead times from the links (in-house: 0), rounded up to buckets
-    lead = np.where(sy.arc_link >= 0, net.lead_time[np.maximum(sy.arc_link, 0)], 0.0)
+    lead = np.where(arc_link_s >= 0, net.lead_time[np.maximum(arc_link_s, 0)], 0.0)
     lag = np.ceil(lead / bucket - 1e-9).astype(np.int64)
 
     # demand rows of the requested end items
@@ -340,7 +353,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
     keep_rows = np.flatnonzero(np.isin(net.demand_product[row_net], wanted))
     new_row = np.full(len(row_net), -1, dtype=np.int64)
     new_row[keep_rows] = np.arange(len(keep_rows))
-    finals = np.flatnonzero(new_row[sy.final_row] >= 0)
+    finals = np.flatnonzero(new_row[final_row_s] >= 0)
     days = np.arange(h)
     active = (sy.row_start[keep_rows, None] <= days) & (
         (sy.row_end[keep_rows, None] < 0) | (sy.row_end[keep_rows, None] >= days)
@@ -349,7 +362,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
     required_day = sy.row_qty[keep_rows, None] * active * demand_factor * request.surge
     if not np.isfinite(required_day).all():
         raise PlanError("a demand quantity is not a finite number: the plan would be unbounded")
-    final_node, final_row = sy.final_source[finals], new_row[sy.final_row[finals]]
+    final_node, final_row = final_source_s[finals], new_row[final_row_s[finals]]
     row_class = sy.row_class[keep_rows]
 
     # expansion options on the cone's capabilities
@@ -357,7 +370,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
     at = np.clip(np.searchsorted(cut.capabilities, ex.capability), 0, max(len(cut.capabilities) - 1, 0))
     in_cut = (cut.capabilities[at] == ex.capability) if len(cut.capabilities) else np.zeros(0, bool)
     options = np.flatnonzero(in_cut)
-    option_node = sy.cap_node[at[options]]
+    option_node = np.asarray(sy.cap_node, np.int64)[at[options]]
 
     products = np.unique(net.products.take(wanted))
     for r in request.requirements:
@@ -385,26 +398,26 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
             sy.n_nodes,
             final_node,
             row_class[final_row],
-            sy.edge_node[edges],
-            new_slot[sy.edge_slot[edges]],
-            sy.arc_source,
-            new_slot[sy.arc_slot],
+            edge_node_s[edges],
+            new_slot[edge_slot_s[edges]],
+            arc_source_s,
+            new_slot[arc_slot_s],
             len(slots),
         ),
         slot_facility=np.array(net.facilities.take(slot_f), dtype=np.str_),
         slot_product=slot_product,
         slot_system=slots.astype(np.int64),
         initial_stock=initial,
-        edge_node=sy.edge_node[edges],
-        edge_slot=new_slot[sy.edge_slot[edges]],
+        edge_node=edge_node_s[edges],
+        edge_slot=new_slot[edge_slot_s[edges]],
         edge_qty=sy.edge_qty[edges],
         edge_system=edges.astype(np.int64),
-        arc_source=sy.arc_source,
-        arc_slot=new_slot[sy.arc_slot],
-        arc_link=sy.arc_link,
+        arc_source=arc_source_s,
+        arc_slot=new_slot[arc_slot_s],
+        arc_link=arc_link_s,
         arc_lead_days=lead,
         arc_lag=lag,
-        arc_pass=_link_pass(shocks, sy.arc_link, start, h),
+        arc_pass=_link_pass(shocks, arc_link_s, start, h),
         final_node=final_node,
         final_row=final_row,
         final_system=finals.astype(np.int64),

@@ -65,11 +65,14 @@ class Replayed:
 
 def replay(sy: FirmSystem, o: FixedOrders) -> Replayed:
     """Play the fixed orders ``o`` through ``sy`` step by step."""
-    n_k, n_s, n_a, n_r = sy.n_nodes, sy.n_slots, len(sy.arc_source), len(sy.final_source)
+    edge_node, edge_slot, edge_qty = sy.edge_node, sy.edge_slot, sy.edge_qty  # derived once
+    arc_source, arc_slot, slot_supplied = sy.arc_source, sy.arc_slot, sy.slot_supplied
+    final_source, final_row = sy.final_source, sy.final_row
+    n_k, n_s, n_a, n_r = sy.n_nodes, sy.n_slots, len(arc_source), len(final_source)
     steps = o.make.shape[1]
     maker = np.zeros(n_k, dtype=bool)
-    maker[sy.final_source] = True
-    final_class = sy.row_class[sy.final_row]
+    maker[final_source] = True
+    final_class = sy.row_class[final_row]
     stock = o.initial.astype(np.float64).copy()
     held = np.zeros(n_k)
     pipeline = np.zeros((n_s, steps + int(o.lag.max(initial=0)) + 1))
@@ -78,14 +81,14 @@ def replay(sy: FirmSystem, o: FixedOrders) -> Replayed:
     for t in range(steps):
         stock += pipeline[:, t] + o.supply[:, t]
         plan = np.minimum(o.make[:, t], o.ceiling[:, t])
-        need = np.bincount(sy.edge_slot, sy.edge_qty * plan[sy.edge_node], minlength=n_s)
-        short = sy.slot_supplied & (need > 0)
+        need = np.bincount(edge_slot, edge_qty * plan[edge_node], minlength=n_s)
+        short = slot_supplied & (need > 0)
         cover = np.where(short, np.minimum(stock / np.where(need > 0, need, 1.0), 1.0), 1.0)
         scarcest = np.ones(n_k)
-        np.minimum.at(scarcest, sy.edge_node, cover[sy.edge_slot])
+        np.minimum.at(scarcest, edge_node, cover[edge_slot])
         x = plan * scarcest
-        used = np.bincount(sy.edge_slot, sy.edge_qty * x[sy.edge_node], minlength=n_s)
-        stock -= np.where(sy.slot_supplied, used, 0.0)
+        used = np.bincount(edge_slot, edge_qty * x[edge_node], minlength=n_s)
+        stock -= np.where(slot_supplied, used, 0.0)
         stock = np.maximum(stock, 0.0)  # rounding only: cover keeps use within stock
 
         # ship DX, then DO, then unrated; proportional within a class
@@ -93,17 +96,17 @@ def replay(sy: FirmSystem, o: FixedOrders) -> Replayed:
         fill_arc, fill_final = np.ones(n_a), np.ones(n_r)
         for c in range(N_CLASSES):
             arcs, finals = o.arc_class == c, final_class == c
-            want = np.bincount(sy.arc_source[arcs], o.ship[arcs, t], minlength=n_k)
-            want += np.bincount(sy.final_source[finals], o.deliver[finals, t], minlength=n_k)
+            want = np.bincount(arc_source[arcs], o.ship[arcs, t], minlength=n_k)
+            want += np.bincount(final_source[finals], o.deliver[finals, t], minlength=n_k)
             served = np.minimum(left, want)
             fill = np.where(want > 0, served / np.where(want > 0, want, 1.0), 1.0)
-            fill_arc[arcs], fill_final[finals] = fill[sy.arc_source[arcs]], fill[sy.final_source[finals]]
+            fill_arc[arcs], fill_final[finals] = fill[arc_source[arcs]], fill[final_source[finals]]
             left -= served
         shipped[:, t] = o.ship[:, t] * fill_arc
         delivered[:, t] = o.deliver[:, t] * fill_final
         held = np.where(maker, left, 0.0)
-        np.add.at(pipeline, (sy.arc_slot, t + o.lag), shipped[:, t] * o.passed[:, t])
+        np.add.at(pipeline, (arc_slot, t + o.lag), shipped[:, t] * o.passed[:, t])
         made[:, t], stocks[:, t] = x, stock
     rows = np.zeros((len(sy.row_qty), steps))
-    np.add.at(rows, sy.final_row, delivered)
+    np.add.at(rows, final_row, delivered)
     return Replayed(made, shipped, delivered, rows, stocks)
