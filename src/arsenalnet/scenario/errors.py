@@ -1,6 +1,6 @@
 """The scenario layer's one error: a bad scenario file, pinned to a file and line."""
 
-from arsenalnet.model.errors import InputError
+from arsenalnet.model.errors import ArsenalError, InputError
 
 
 class ScenarioError(InputError):
@@ -19,3 +19,7 @@ class ScenarioError(InputError):
 class SweepError(InputError):
     """A sweep cannot run as asked (``--runs 0``, an unreachable Ray cluster, a draw that does
     not exist); the message is one line (exit code 2)."""
+
+
+class ExecutorError(ArsenalError):
+    """Where a sweep was to run failed to start (a local Ray that did not come up); exit code 1."""
