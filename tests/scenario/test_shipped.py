@@ -110,7 +110,7 @@ def test_155mm_surge(generated_net: Network) -> None:
 
 def test_pacific_conflict(generated_net: Network) -> None:
     """The crisis occurs in about 30% of draws and the earthquake in about 10%; in a draw with
-    the crisis, Taiwan's exports and the PRC's minerals are cut and some Taiwanese plants hit."""
+    the crisis, Taiwan's and the PRC's exports are cut and some Taiwanese plants hit."""
     net = generated_net
     scenario = load_scenario(SCENARIOS / "pacific-conflict.yaml")
     assert scenario.days == 180 and scenario.random_line() is not None and len(scenario.description) > 80
@@ -121,7 +121,7 @@ def test_pacific_conflict(generated_net: Network) -> None:
     assert abs(occurred[:, 0].mean() - 0.3) < 0.07 and abs(occurred[:, 1].mean() - 0.1) < 0.05
     crisis = next(d for d in draws if d.occurred[0] and not d.occurred[1])
     labels = {s.label for s in crisis.shocks}
-    assert {"Blockade of Taiwan", "PRC export controls on critical minerals and their products"} <= labels
+    assert {"Blockade of Taiwan", "PRC embargo on materials, parts and subassemblies"} <= labels
     hit = {s.label for s in crisis.shocks if isinstance(s, CapacityShock)}
     assert hit == {"Outages at Taiwanese plants"}
     blockade = next(s for s in crisis.shocks if s.label == "Blockade of Taiwan")

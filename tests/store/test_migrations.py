@@ -90,11 +90,12 @@ def test_db_path_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.
     assert resolve_db_path() == Path("arsenal.duckdb")
 
 
-def test_constraint_change_rebuilds_the_table_keeping_rows(tmp_path: Path) -> None:
-    """Version 4 widened run.kind: a version-3 file is rebuilt, its runs kept, the new kind accepted."""
-    path = tmp_path / "v3.duckdb"
+@pytest.mark.parametrize(("version", "kind"), [(3, "simulate-io"), (9, "sweep")])
+def test_constraint_change_rebuilds_the_table_keeping_rows(tmp_path: Path, version: int, kind: str) -> None:
+    """Versions 4 and 10 widened run.kind: an older file is rebuilt, its runs kept, the new kind accepted."""
+    path = tmp_path / f"v{version}.duckdb"
     con = duckdb.connect(str(path))
-    migrate(con, target=3)
+    migrate(con, target=version)
     con.execute(
         "INSERT INTO run VALUES "
         "('r1', '2026-01-01T00:00:00+00:00', 'simulate', 's', 'x', 10, 0, '0', '{}', NULL)"
@@ -105,7 +106,7 @@ def test_constraint_change_rebuilds_the_table_keeping_rows(tmp_path: Path) -> No
             {
                 "run_id": "r2",
                 "created_at": "2026-01-02T00:00:00+00:00",
-                "kind": "simulate-io",
+                "kind": kind,
                 "scenario_name": "s",
                 "scenario_text": "x",
                 "days": 5,

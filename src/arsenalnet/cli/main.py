@@ -5,7 +5,7 @@ import sys
 
 from typer.exceptions import TyperException
 
-from arsenalnet.cli import am, build, hbom, industry, mobilize, risk, simulate, thread, transfer, twin  # noqa: F401  (registers the commands)
+from arsenalnet.cli import am, build, hbom, industry, mobilize, risk, simulate, sweep, thread, transfer, twin  # noqa: F401  (registers the commands)
 from arsenalnet.cli.app import app
 from arsenalnet.cli.output import err_console
 from arsenalnet.model.errors import ArsenalError

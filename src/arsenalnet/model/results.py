@@ -21,16 +21,17 @@ MONEY_PER_YEAR = "money/year"
 
 RUN = Table(
     "run",
-    "A recorded run of an engine (arsenal simulate, arsenal simulate-io): what ran, on what, "
-    "and its summary.",
+    "A recorded run of an engine (arsenal simulate, arsenal simulate-io, arsenal sweep): what "
+    "ran, on what, and its summary.",
     (
         Column("run_id", S, "id of the run", pattern=ID_PATTERN),
         Column("created_at", S, "when it ran, UTC, ISO 8601"),
         Column(
             "kind",
             S,
-            "what ran: the firm-level engine (simulate) or the industry-level one (simulate-io)",
-            choices=("simulate", "simulate-io"),
+            "what ran: the firm-level engine (simulate), the industry-level one (simulate-io), "
+            "or a Monte Carlo sweep of the firm-level engine (sweep)",
+            choices=("simulate", "simulate-io", "sweep"),
         ),
         Column("scenario_name", S, "the scenario's name"),
         Column("scenario_text", S, "the scenario file, as given"),
@@ -42,7 +43,7 @@ RUN = Table(
     ),
     key=("run_id",),
     since=3,
-    rebuilt=(4,),  # version 4 allowed kind 'simulate-io'
+    rebuilt=(4, 10),  # version 4 allowed kind 'simulate-io', version 10 'sweep'
 )
 
 IO_INDUSTRY = Table(
