@@ -23,7 +23,7 @@ Batches = Sequence[Sequence[int]]
 Done = Callable[[BatchResult], None]
 RAY_CONNECT_TIMEOUT_S = 5.0
 """How long to wait for a Ray cluster's address to answer before giving up."""
-LOCAL_START_TRIES = 2
+LOCAL_START_TRIES = 3
 """Attempts at starting a local Ray."""
 
 
@@ -152,7 +152,7 @@ class Ray:
                 ray.shutdown()
 
     def _start(self, ray: Any) -> None:
-        """Join the cluster, or start a local Ray, tried twice: ray 2.60 gives its raylet 30 s
+        """Join the cluster, or start a local Ray, tried three times: ray 2.60 gives its raylet 30 s
         to come up (hard-coded), which a busy machine can miss."""
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
         options |= {"logging_level": "ERROR"}
