@@ -176,3 +176,13 @@ def test_an_unknown_value_in_a_probability_rule(tiny_net: Network) -> None:
     scenario = read(LAP_DOWN.replace("probability: 0.5", "probability: [{facilities: {country: XYZ}, p: 1}]"))
     with pytest.raises(ScenarioError, match=r"^t\.yaml:6: unknown country 'XYZ'$"):
         run_sweep(tiny_net, scenario, 5)
+
+
+def test_batches_are_cut_by_draws_nodes_and_link_indices() -> None:
+    """1,000 draws of a 131-node cone: at least 8 batches, so 125 draws each (250 would fit
+    32,768 nodes); a 148,280-node twin: one draw each; 5M links: at most (2^31 - 1) // 5M =
+    429 copies, so a tiled link index fits 32 bits."""
+    assert [len(b) for b in batches(1000, 131)] == [125] * 8
+    assert batches(3, 148_280) == [[0], [1], [2]]
+    assert len(batches(100_000, 5, 5_000_000)[0]) == 429
+    assert [d for b in batches(1001, 131) for d in b] == list(range(1001))

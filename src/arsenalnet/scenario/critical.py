@@ -53,11 +53,12 @@ def downstream(sy: FirmSystem, start: BoolArray) -> BoolArray:
     """(K,) ``start`` and every node that uses, at any tier, what a node of ``start`` makes."""
     seen = start.copy()
     frontier = start
+    arc_slot, edge_node = sy.arc_slot, sy.edge_node  # derived arrays: once
     while frontier.any():
         slots = np.zeros(sy.n_slots, dtype=bool)
-        slots[sy.arc_slot[frontier[sy.arc_source]]] = True
+        slots[arc_slot[frontier[sy.arc_source]]] = True
         reached = np.zeros(sy.n_nodes, dtype=bool)
-        reached[sy.edge_node[slots[sy.edge_slot]]] = True
+        reached[edge_node[slots[sy.edge_slot]]] = True
         frontier = reached & ~seen
         seen |= reached
     return seen

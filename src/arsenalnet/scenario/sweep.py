@@ -95,11 +95,13 @@ def sweep_job(net: Network, scenario: Scenario, seed: int, days: int | None, who
     return SweepJob(plan, system, target, items, params_of(scenario), seed, net.n_facilities)
 
 
-def batches(runs: int, n_nodes: int) -> list[list[int]]:
+def batches(runs: int, n_nodes: int, n_links: int = 0) -> list[list[int]]:
     """Draws 0 .. runs-1 cut into consecutive batches of at most :data:`NODES_PER_BATCH`
-    nodes, and at least :data:`MIN_BATCHES` of them. Depends on nothing else, so every
-    executor runs the same batches."""
-    size = max(1, min(math.ceil(runs / MIN_BATCHES), NODES_PER_BATCH // max(n_nodes, 1)))
+    nodes, and at least :data:`MIN_BATCHES` of them; a batch also keeps every tiled link
+    index (copy c's link l is ``c * n_links + l``) within 32 bits. Depends on nothing else,
+    so every executor runs the same batches."""
+    fits = min(NODES_PER_BATCH // max(n_nodes, 1), (2**31 - 1) // max(n_links, 1))
+    size = max(1, min(math.ceil(runs / MIN_BATCHES), fits))
     return [list(range(k, min(k + size, runs))) for k in range(0, runs, size)]
 
 
@@ -141,7 +143,7 @@ def run_sweep(
         if progress is not None:
             progress(done[0], n)
 
-    parts = runner.run(job, batches(n, job.system.n_nodes), finished)
+    parts = runner.run(job, batches(n, job.system.n_nodes, job.system.n_links), finished)
     critical = np.concatenate([p.critical for p in parts])
     facilities, critical[:, 2] = np.unique(critical[:, 2], return_inverse=True)
     return SweepResult(
