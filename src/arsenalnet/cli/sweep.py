@@ -1,6 +1,7 @@
 """Monte Carlo sweeps: ``arsenal sweep``."""
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -122,9 +123,7 @@ def sweep(
     check_runs(runs)
     executor = choose_executor(ray, workers)
     executor.check()
-    run_id = new_run_id()
-    folder = out or Path("runs") / run_id
-    check_out_folder(folder)
+    run_id, folder = _new_run(out)
     with progress(f"sweeping {spec.name}", steps=runs + 3, quiet=json) as step:
         step("reading the twin")
         net = _read_twin(db)
@@ -142,11 +141,17 @@ def sweep(
         step(f"writing {folder}")
         summary = summarize_sweep(result)
         as_dict = dataclasses.asdict(summary)
-        with atomic_folder(folder) as tmp:
-            write_sweep(result, summary, tmp)
-            with Store(db) as store:
-                seeded = _seeded(spec, result.seed)
-                record_run(store, run_id, "sweep", seeded, scenario, result.days, as_dict, folder)
+        seeded = _seeded(spec, result.seed)
+        _keep(
+            folder,
+            lambda tmp: write_sweep(result, summary, tmp),
+            db,
+            run_id,
+            "sweep",
+            seeded,
+            scenario,
+            as_dict,
+        )
     if json:
         print_json({"run_id": run_id, "out_dir": str(folder), **as_dict})
         return
@@ -156,6 +161,31 @@ def sweep(
 
 def _seeded(spec: Scenario, seed: int, name: str | None = None) -> Scenario:
     return dataclasses.replace(spec, seed=seed, name=name or spec.name)
+
+
+def _new_run(out: Path | None) -> tuple[str, Path]:
+    """A run id and its folder (``--out`` or runs/RUN_ID), refused now if taken by something else."""
+    run_id = new_run_id()
+    folder = out or Path("runs") / run_id
+    check_out_folder(folder)
+    return run_id, folder
+
+
+def _keep(
+    folder: Path,
+    write: Callable[[Path], object],
+    db: str | None,
+    run_id: str,
+    kind: str,
+    spec: Scenario,
+    scenario: Path,
+    summary: dict[str, Any],
+) -> None:
+    """Write the files (``write(tmp)``) and record the run, all or nothing."""
+    with atomic_folder(folder) as tmp:
+        write(tmp)
+        with Store(db) as store:
+            record_run(store, run_id, kind, spec, scenario, int(summary["days"]), summary, folder)
 
 
 def _replay(
@@ -173,9 +203,7 @@ def _replay(
         raise SweepError(f"--replay must be a draw index >= 0, got {index}")
     chosen = spec.seed if seed is None else seed
     horizon = days or spec.days
-    run_id = new_run_id()
-    folder = out or Path("runs") / run_id
-    check_out_folder(folder)
+    run_id, folder = _new_run(out)
     with progress(f"replaying draw {index} of {spec.name}", steps=horizon + 3, quiet=json) as step:
         step("reading the twin")
         net = _read_twin(db)
@@ -186,10 +214,9 @@ def _replay(
         step(f"writing {folder}")
         summary: dict[str, Any] = dataclasses.asdict(run.summary)
         named = _seeded(spec, chosen, f"{spec.name} (draw {index}, seed {chosen})")
-        with atomic_folder(folder) as tmp:
-            write_outputs(net, run, tmp)
-            with Store(db) as store:
-                record_run(store, run_id, "simulate", named, scenario, horizon, summary, folder)
+        _keep(
+            folder, lambda tmp: write_outputs(net, run, tmp), db, run_id, "simulate", named, scenario, summary
+        )
     if json:
         print_json({"run_id": run_id, "out_dir": str(folder), "draw": index, "seed": chosen, **summary})
         return
