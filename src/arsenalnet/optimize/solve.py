@@ -37,6 +37,8 @@ TOLERANCE = 1e-9
 
 FLOW_FAMILIES = ("production", "shipment", "am-print", "am-ship")
 """Variables the last (tie-break) stage minimizes the sum of."""
+DUAL, PRIMAL = 1, 4
+"""HiGHS ``simplex_strategy`` values: dual simplex, primal simplex."""
 
 
 class Status(StrEnum):
@@ -274,8 +276,11 @@ class Lexicographic:
             h.changeObjectiveSense(
                 highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
             )
+            # a stored basis of this stage (a what-if: bounds moved) suits the dual simplex; the
+            # basis the previous stage left (the objective moved) is primal feasible: primal simplex
             if name in start:
                 h.setBasis(start[name])
+            h.setOptionValue("simplex_strategy", DUAL if name in start or not stages else PRIMAL)
             t0 = time.perf_counter()
             h.run()
             status = h.getModelStatus()
