@@ -102,6 +102,11 @@ class _ShockedArcs:
         )
 
 
+def _same(profiles: list[FloatArray], a: int, b: int, days: int) -> bool:
+    """Whether every profile takes the same value on days ``a`` and ``b`` (0 outside 0 .. days - 1)."""
+    return all((p[a] if 0 <= a < days else 0.0) == (p[b] if 0 <= b < days else 0.0) for p in profiles)
+
+
 def _step(
     backend: Backend | str,
     sy: FirmSystem,
@@ -147,12 +152,17 @@ def simulate(
     ch_node: list[npt.NDArray[np.int32]] = []
     ch_x: list[npt.NDArray[np.float32]] = []
     total0 = float(sy.x0.sum()) or 1.0
+    losses, blocks = [s.loss for s in shocks.capacity], [s.blocked for s in shocks.links]
     for t in range(days):
         active = (sy.row_start <= t) & ((sy.row_end < 0) | (sy.row_end >= t))
         row_q = sy.row_qty * active * shocks.demand_factor(n_d, t)
+        # shocked entries are rewritten only on days their factors move: the capacity array
+        # holds yesterday's, the link array being filled holds the day before yesterday's
         step.day(
-            shocks.capacity_on(t),
-            shocks.links_on(t + 1)[where.arc_pos] if use_links else None,
+            None if _same(losses, t, t - 1, days) else shocks.capacity_on(t),
+            None
+            if not use_links or _same(blocks, t + 1, t - 1, days)
+            else shocks.links_on(t + 1)[where.arc_pos],
             row_q,
             row_delivered[t],
         )

@@ -48,7 +48,7 @@ NOTHING = 1e-12
 it, what an arc delivers is rounding, and must not steer where orders go."""
 NODE_CHUNKS = 64
 """Node loops run as this many equal, fixed ranges (reductions combine them in order)."""
-AHEAD = 16
+AHEAD = 32
 """How many edges (or arcs) ahead of the loop a random row is requested."""
 
 # columns of ``supply`` (K, 8)
@@ -338,8 +338,10 @@ def day_step(
     for ch in range(n_ch):
         checks[1] = min(checks[1], ch_min[ch])
 
-    # final arcs: deliveries to programs, and their orders for tomorrow
-    row_delivered[:] = 0.0
+    # final arcs: deliveries to programs, and their orders for tomorrow (serial loops: a handful
+    # of rows, where a parallel region would cost more than the work)
+    for d in range(n_d):
+        row_delivered[d] = 0.0
     final_fill = np.empty(n_r)
     for r in range(n_r):
         kr = final_source[r]
@@ -347,7 +349,9 @@ def day_step(
         final_fill[r] = fr
         row_delivered[final_row[r]] += final_q[r] * fr
         supply[kr, SHIPPED] += final_q[r] * fr
-    tot_r = np.zeros(n_d)
+    tot_r = np.empty(n_d)
+    for d in range(n_d):
+        tot_r[d] = 0.0
     for r in range(n_r):
         avail_r = final_fill[r] if final_q[r] > NO_ORDER else supply[final_source[r], ABLE]
         if avail_r < NOTHING:

@@ -75,16 +75,19 @@ class Step:
 
     def day(
         self,
-        capacity: FloatArray,
+        capacity: FloatArray | None,
         links_next: FloatArray | None,
         row_q: FloatArray,
         row_delivered: FloatArray,
     ) -> None:
         """Advance one day. ``capacity`` (n,) is the share of capacity left at ``nodes`` today,
         ``links_next`` (m,) the share of flow ``arcs`` let through tomorrow, ``row_q`` (D,) the
-        demand of each row today; ``row_delivered`` (D,) receives what the rows got."""
+        demand of each row today; ``row_delivered`` (D,) receives what the rows got. ``None``
+        keeps the values in place: yesterday's capacity; for the links, the values of the day
+        before yesterday (the link factors are two arrays, today's and tomorrow's, swapped
+        each day)."""
         xp = self.xp
-        if len(self.nodes):
+        if capacity is not None and len(self.nodes):
             self.cap_t[self.nodes] = self.shocked_capacity * xp.asarray(capacity)
         if links_next is not None and self.use_links:
             self.link_next[self.arcs] = xp.asarray(links_next)
