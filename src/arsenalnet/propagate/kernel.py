@@ -14,13 +14,14 @@ The passes are memory-bound, so the layout is chosen for the memory system:
   of ``supply`` (K, 8): ``fill`` by class (0-2), ``able`` (3), ``shipped``
   (4) and the arc demand by class (5-7), so one arc costs one cache line.
   Tomorrow's arc demand is gathered in the same pass that places tomorrow's
-  orders: one random pass over the arcs per day. Between the demand pass and
-  the rationing pass, columns 5-7 hold the node's whole demand of the day;
+  orders: one random pass over the arcs per day. The demand pass only reads
+  these rows: the rationing pass writes the fills and clears the demand;
 - each node's per-day values read from a slot's edges live in one row of
   ``node`` (K, 8): ``plan`` (0), production ``x`` (1) and the class mix of its
-  demand (2-4, kept from day to day). A slot gathers them over its edges
-  (``slot_edge_ptr``, edges in edge order), so a slot's sums add the same terms
-  in the same order as a scatter over edges;
+  demand (2-4, kept from day to day); the coverage pass, which needs only the
+  plans, reads them from ``plan`` (K,), eight to a cache line. A slot gathers
+  them over its edges (``slot_edge_ptr``, edges in edge order), so a slot's sums
+  add the same terms in the same order as a scatter over edges;
 - the random reads are requested ``AHEAD`` edges or arcs in advance (a
   prefetch hint), so that the memory system fetches many rows at once instead
   of one row per loop step;
@@ -55,7 +56,7 @@ AHEAD = 32
 FILL = 0  # 0-2: share of today's orders served, by class
 ABLE = 3  # share of capacity left today (judges an arc that carried nothing)
 SHIPPED = 4  # units shipped today
-NEXT = 5  # 5-7: arc demand by class (tomorrow's; the whole demand of today after pass 1)
+NEXT = 5  # 5-7: arc demand by class (today's until pass 3, then tomorrow's)
 # columns of ``node`` (K, 8)
 PLAN = 0
 X = 1
@@ -171,6 +172,7 @@ def day_step(
     supply,
     node,
     # work
+    plan,
     cover,
     # outputs, written in place
     x,
@@ -197,26 +199,24 @@ def day_step(
     ch_over = np.full(NODE_CHUNKS, -np.inf)
     ch_min = np.full(n_ch, np.inf)
 
-    # 1. demand faced by each node, by class: arcs (gathered yesterday), programs, unrated;
-    # and yesterday's shipment check, while the row is at hand
+    # 1. demand faced by each node, by class: arcs (gathered yesterday), programs, unrated.
+    # The supply rows are only read here: what passes 3 to 5 write in them stays clean.
     final_q = np.empty(n_r)
     for r in range(n_r):
         q = row_q[final_row[r]] * final_w[r]
         final_q[r] = q
         supply[final_source[r], NEXT + row_class[final_row[r]]] += q
     for i in prange(NODE_CHUNKS):
-        over = -np.inf
         for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
-            if check_yesterday:
-                over = max(over, _overshipped(supply, other_demand, x, k))
             d0 = supply[k, NEXT]
             d1 = supply[k, NEXT + 1]
             d2 = supply[k, NEXT + 2] + other_demand[k]
-            supply[k, NEXT + 2] = d2
             total = d0 + d1 + d2
             normal = x0[k] / capacity[k] if capacity[k] > 0 else 1.0
             ceiling = cap_t[k] * (normal + (1.0 - normal) * headroom[k])
-            node[k, PLAN] = min(total, ceiling)
+            p = min(total, ceiling)
+            plan[k] = p
+            node[k, PLAN] = p
             if total > 0:
                 node[k, MIX] = d0 / total
                 node[k, MIX + 1] = d1 / total
@@ -224,25 +224,25 @@ def day_step(
             step = 1.0 / ramp[k]
             h = headroom[k] + (step if total > ceiling * (1 + 1e-9) else -step)
             headroom[k] = min(max(h, 0.0), 1.0)
-            supply[k, ABLE] = min(cap_t[k] / (capacity[k] if capacity[k] > 0 else 1.0), 1.0)
-        ch_over[i] = over
-    for i in range(NODE_CHUNKS):
-        checks[2] = max(checks[2], ch_over[i])
 
-    # 2. production: the scarcest input's coverage
+    # 2. production: the scarcest input's coverage (plans gathered from ``plan``: 8 to a line)
     for ch in prange(n_ch):
         for s in range(chunk[ch], chunk[ch + 1]):
             need = 0.0
             for j in range(slot_edge_ptr[s], slot_edge_ptr[s + 1]):
                 if j + AHEAD < n_e:
-                    prefetch(node, slot_edge_node[j + AHEAD])
-                need += slot_edge_qty[j] * node[slot_edge_node[j], PLAN]
+                    prefetch(plan, slot_edge_node[j + AHEAD])
+                need += slot_edge_qty[j] * plan[slot_edge_node[j]]
             cover[s] = min(stock[s] / need, 1.0) if need > 0 and slot_supplied[s] else 1.0
 
-    # 3. rationing: DX, then DO, then unrated, proportional within a class
+    # 3. rationing: DX, then DO, then unrated, proportional within a class; and yesterday's
+    # shipment check, before the row's fills and ``x`` become today's
     for i in prange(NODE_CHUNKS):
         worst = -np.inf
+        over = -np.inf
         for k in range(n_k * i // NODE_CHUNKS, n_k * (i + 1) // NODE_CHUNKS):
+            if check_yesterday:
+                over = max(over, _overshipped(supply, other_demand, x, k))
             m = 1.0
             for e in range(edge_ptr[k], edge_ptr[k + 1]):
                 if e + AHEAD < n_e:
@@ -253,19 +253,22 @@ def day_step(
             node[k, X] = xk
             left = xk
             for c in range(3):
-                d = supply[k, NEXT + c]
+                d = supply[k, NEXT + c] + (other_demand[k] if c == 2 else 0.0)
                 supply[k, NEXT + c] = 0.0
                 served = min(left, d)
                 supply[k, FILL + c] = served / d if d > 0 else 1.0
                 left -= served
+            supply[k, ABLE] = min(cap_t[k] / (capacity[k] if capacity[k] > 0 else 1.0), 1.0)
             worst = max(worst, xk - cap_t[k])
             rel = xk / (x0[k] if x0[k] > 0 else 1.0)
             if x0[k] > 0:
                 lost[k] += max(1.0 - rel, 0.0)
             moved[k] = abs(rel - 1.0) > changed
         ch_max[i] = worst
+        ch_over[i] = over
     for i in range(NODE_CHUNKS):
         checks[0] = max(checks[0], ch_max[i])
+        checks[2] = max(checks[2], ch_over[i])
 
     # 4. stocks: inputs used leave, deliveries arrive (usable tomorrow);
     # 5. orders for tomorrow, moving off arcs short for switch_days days (and back)

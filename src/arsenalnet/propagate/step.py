@@ -138,6 +138,7 @@ class CompiledStep(Step):
         self.arc_short = np.zeros(len(sy.arc_source), dtype=short_days_dtype(params.switch_days))
         self.final_short = np.zeros(len(sy.final_source), dtype=np.int64)
         self.final_w = sy.final_share.copy()
+        self.plan = np.empty(n_k)
         self.cover = np.empty(sy.n_slots)
         self.checks = np.array([-np.inf, np.inf, -np.inf])
         self.max_arcs = int(np.diff(sy.arc_ptr).max(initial=0))
@@ -194,6 +195,7 @@ class CompiledStep(Step):
             self.final_w,
             self.supply,
             self.node,
+            self.plan,
             self.cover,
             self.x,
             row_delivered,
