@@ -8,6 +8,7 @@ Usage: .venv/bin/python benchmarks/bench_propagate.py [STORE.duckdb] [DAYS]
 (without a store, a 1M-facility twin is generated into a temporary directory)
 """
 
+import os
 import resource
 import sys
 import tempfile
@@ -45,6 +46,18 @@ def peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
+def cpu_seconds() -> float:
+    """User plus system CPU time of this process so far, all threads (what other processes on a
+    shared machine do not inflate as much as they inflate the wall time)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def load_average() -> float:
+    """The machine's load average over the last minute (other work competing for the cores)."""
+    return os.getloadavg()[0]
+
+
 def main() -> None:
     store = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     days = int(sys.argv[2]) if len(sys.argv) > 2 else 365
@@ -62,12 +75,13 @@ def main() -> None:
     simulate(system, Shocks(days=1))  # compiles the kernel, or loads it from numba's cache
     shocks, params = compile_scenario(load_scenario(SCENARIO), net, days)
     for record in (False, True):
-        start = time.perf_counter()
+        start, cpu, before = time.perf_counter(), cpu_seconds(), load_average()
         trajectory = simulate(system, shocks, params, record=record)
-        took = time.perf_counter() - start
+        took, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         print(
             f"{SCENARIO.stem}, {days} days, record={record!s:5}: {took:6.2f} s, "
-            f"{took / days * 1000:6.1f} ms/day ({len(trajectory.change_day):,} changes recorded)"
+            f"{took / days * 1000:6.1f} ms/day ({len(trajectory.change_day):,} changes recorded); "
+            f"CPU {cpu:6.2f} s; load average {before:.1f} -> {load_average():.1f}"
         )
     print(f"peak memory:   {peak_gib():6.2f} GiB")
 

@@ -37,7 +37,7 @@ from arsenalnet.propagate.shocks import Shocks
 from arsenalnet.propagate.system import FirmSystem, build_system
 from arsenalnet.propagate.tile import tile_shocks, tile_system
 from arsenalnet.scenario import compile_scenario, load_scenario
-from bench_propagate import SCENARIO, load, peak_gib
+from bench_propagate import SCENARIO, cpu_seconds, load, load_average, peak_gib
 from machine import describe
 
 
@@ -85,19 +85,25 @@ def timed_run(
 ) -> Trajectory:
     """``simulate`` with a progress line every 30 days; prints the time and the peak memory."""
     print(f"resident memory before simulate: {rss_gib():.2f} GiB", flush=True)
-    start = time.perf_counter()
+    start, cpu, loads = time.perf_counter(), cpu_seconds(), [load_average()]
 
     def progress(day: int) -> None:
         if day == 0 or (day + 1) % 30 == 0:
             took = time.perf_counter() - start
-            print(f"  day {day + 1:4d}: {took:8.2f} s, peak memory {peak_gib():.2f} GiB{extra()}", flush=True)
+            loads.append(load_average())
+            print(
+                f"  day {day + 1:4d}: {took:8.2f} s, CPU {cpu_seconds() - cpu:8.2f} s, "
+                f"load average {loads[-1]:.1f}, peak memory {peak_gib():.2f} GiB{extra()}",
+                flush=True,
+            )
 
     trajectory = simulate(system, shocks, params, record=False, progress=progress, backend=backend)
-    took, days = time.perf_counter() - start, shocks.days
+    took, cpu, days = time.perf_counter() - start, cpu_seconds() - cpu, shocks.days
     print(
         f"{SCENARIO.stem} on {backend}, {days} days, record=False: {took:8.2f} s ({took / 60:.2f} min), "
         f"{took / days * 1000:7.1f} ms/day; production ratio min {trajectory.production_ratio.min():.6f}"
     )
+    print(f"CPU time {cpu:8.2f} s (all threads); load average during the run {sum(loads) / len(loads):.1f}")
     print(f"peak memory:   {peak_gib():6.2f} GiB{extra()}", flush=True)
     return trajectory
 

@@ -148,7 +148,8 @@ def day_step(
     final_share,
     row_class,
     capacity,
-    ramp,
+    normal_share,
+    ramp_step,
     other_demand,
     x0,
     restore_days,
@@ -212,16 +213,19 @@ def day_step(
             d1 = supply[k, NEXT + 1]
             d2 = supply[k, NEXT + 2] + other_demand[k]
             total = d0 + d1 + d2
-            normal = x0[k] / capacity[k] if capacity[k] > 0 else 1.0
+            normal = normal_share[k]
             ceiling = cap_t[k] * (normal + (1.0 - normal) * headroom[k])
             p = min(total, ceiling)
             plan[k] = p
             node[k, PLAN] = p
             if total > 0:
-                node[k, MIX] = d0 / total
-                node[k, MIX + 1] = d1 / total
-                node[k, MIX + 2] = d2 / total
-            step = 1.0 / ramp[k]
+                if d0 == 0.0 and d1 == 0.0:  # unrated demand only: (0, 0, d2 / d2) without dividing
+                    node[k, MIX], node[k, MIX + 1], node[k, MIX + 2] = 0.0, 0.0, 1.0
+                else:
+                    node[k, MIX] = d0 / total
+                    node[k, MIX + 1] = d1 / total
+                    node[k, MIX + 2] = d2 / total
+            step = ramp_step[k]
             h = headroom[k] + (step if total > ceiling * (1 + 1e-9) else -step)
             headroom[k] = min(max(h, 0.0), 1.0)
 
@@ -256,11 +260,14 @@ def day_step(
                 d = supply[k, NEXT + c] + (other_demand[k] if c == 2 else 0.0)
                 supply[k, NEXT + c] = 0.0
                 served = min(left, d)
-                supply[k, FILL + c] = served / d if d > 0 else 1.0
+                supply[k, FILL + c] = 1.0 if served == d else served / d  # served == d: all of d, or d = 0
                 left -= served
-            supply[k, ABLE] = min(cap_t[k] / (capacity[k] if capacity[k] > 0 else 1.0), 1.0)
+            cap = capacity[k]
+            supply[k, ABLE] = (
+                1.0 if cap_t[k] == cap and cap > 0 else min(cap_t[k] / (cap if cap > 0 else 1.0), 1.0)
+            )
             worst = max(worst, xk - cap_t[k])
-            rel = xk / (x0[k] if x0[k] > 0 else 1.0)
+            rel = 1.0 if xk == x0[k] and x0[k] > 0 else xk / (x0[k] if x0[k] > 0 else 1.0)
             if x0[k] > 0:
                 lost[k] += max(1.0 - rel, 0.0)
             moved[k] = abs(rel - 1.0) > changed
@@ -323,13 +330,15 @@ def day_step(
                 tot += w
             stock[s] = st
             orders = max(planned + (target - st) / restore_days, 0.0)
-            if planned > 0:
+            # an unrated slot whose nodes serve unrated demand only stays unrated (then b2 == planned)
+            if planned > 0 and not (b0 == 0.0 and b1 == 0.0 and m0 == 0.0 and m1 == 0.0 and m2 == 1.0):
                 n0, n1, n2 = b0 / planned, b1 / planned, b2 / planned
                 if n0 != m0 or n1 != m1 or n2 != m2:  # most mixes do not move: no write, no dirty line
                     m0, m1, m2 = n0, n1, n2
                     slot_mix[s, 0], slot_mix[s, 1], slot_mix[s, 2] = m0, m1, m2
+            single = arc_ptr[s + 1] - a0 == 1  # then its weight is the total: w / tot == 1
             for a in range(a0, arc_ptr[s + 1]):
-                w = weight[a - a0] / tot if tot > 0 else arc_share[a]
+                w = (1.0 if single else weight[a - a0] / tot) if tot > 0 else arc_share[a]
                 o = orders * w
                 arc_orders[a] = o
                 p = o * link_next[a] if use_links else o

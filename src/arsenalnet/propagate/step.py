@@ -142,6 +142,9 @@ class CompiledStep(Step):
         self.cover = np.empty(sy.n_slots)
         self.checks = np.array([-np.inf, np.inf, -np.inf])
         self.max_arcs = int(np.diff(sy.arc_ptr).max(initial=0))
+        cap = sy.capacity
+        self.normal_share = np.where(cap > 0, sy.x0 / np.where(cap > 0, cap, 1.0), 1.0)
+        self.ramp_step = 1.0 / sy.ramp_days
         self.days_run = 0
         prime_demand(
             sy.arc_ptr,
@@ -174,7 +177,8 @@ class CompiledStep(Step):
             sy.final_share,
             sy.row_class,
             sy.capacity,
-            sy.ramp_days,
+            self.normal_share,
+            self.ramp_step,
             sy.other_demand,
             sy.x0,
             float(p.restore_days),
