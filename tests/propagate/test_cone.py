@@ -66,3 +66,18 @@ def test_a_cut_that_is_not_closed_upstream_is_refused(generated_net: Network) ->
     keep[end] = True
     with pytest.raises(ValueError, match="not closed upstream"):
         subsystem(sy, keep)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_run_leaves_the_cut_as_it_was(generated_net: Network, path: Path) -> None:
+    """The cut's arrays (gathered by fancy indexing, so some are Fortran-ordered) are not written by
+    a run: a second run on the same cut gives the first one's deliveries, and every array of the
+    system is unchanged (Ray hands workers read-only arrays; a write would fail there)."""
+    sy = build_system(generated_net)
+    cut = subsystem(sy, upstream(sy, makers(sy, np.unique(generated_net.demand_product))))
+    before = {k: np.array(v, copy=True) for k, v in vars(cut.system).items() if isinstance(v, np.ndarray)}
+    shocks, params = shocks_of(path, generated_net, 120)
+    first = simulate(cut.system, cut.shocks(shocks), params, record=False)
+    second = simulate(cut.system, cut.shocks(shocks), params, record=False)
+    assert np.array_equal(first.row_delivered, second.row_delivered)
+    assert all(np.array_equal(getattr(cut.system, k), v) for k, v in before.items())

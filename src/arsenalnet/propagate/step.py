@@ -131,7 +131,7 @@ class CompiledStep(Step):
         n_k = sy.n_nodes
         use, self.stock = baseline_stock(sy)
         self.arc_orders = sy.arc_share * np.repeat(use, np.diff(sy.arc_ptr))
-        self.slot_mix = np.ascontiguousarray(sy.slot_mix.T)
+        self.slot_mix = np.array(sy.slot_mix.T, order="C")  # a copy: the kernel writes it
         self.supply, self.node = _rows(n_k), _rows(n_k)
         self.node[:, MIX + N_CLASSES - 1] = 1.0
         self.headroom = np.zeros(n_k)
