@@ -10,21 +10,17 @@ Usage: .venv/bin/python benchmarks/bench_am.py [FACILITIES]
 
 import heapq
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
 from arsenalnet.amnet.activate import activate
 from arsenalnet.amnet.capacity import am_capacity
 from arsenalnet.amnet.schedule import schedule
-from arsenalnet.ingest import import_tables
 from arsenalnet.network import compile_network
 from arsenalnet.network.am import compile_am
 from arsenalnet.store import Store
-from arsenalnet.synth.generate import generate_twin
-from machine import describe
+from machine import describe, twin_store
 
 
 def heap_greedy(ready_h: np.ndarray, hours: np.ndarray, qty: int) -> float:
@@ -62,8 +58,7 @@ def main() -> None:
             f"{routes:>7,} {qty:>9,} {t_ours:12.4f} {t_peer:15.3f} {t_peer / t_ours:7.0f}x  {jobs.finish:.4f}"
         )
 
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "twin.duckdb") as store:
-        import_tables(store, generate_twin(n, seed=1))
+    with twin_store(None, n) as db, Store(db, read_only=True) as store:
         tables = store.read_tables()
     net = compile_network(tables)
     t_compile, fleet = timed(compile_am, tables, net)

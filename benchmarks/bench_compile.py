@@ -6,31 +6,24 @@ Usage: .venv/bin/python benchmarks/bench_compile.py [FACILITIES]
 """
 
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from arsenalnet.ingest import import_tables
 from arsenalnet.network import compile_network
 from arsenalnet.network.trace import trace
 from arsenalnet.store import Store
-from arsenalnet.synth.generate import REFERENCE_END_ITEMS, generate_twin
-from machine import describe
+from arsenalnet.synth.generate import REFERENCE_END_ITEMS
+from machine import describe, twin_store
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     print(f"machine: {describe()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "twin.duckdb"
-        with Store(db) as store:
-            import_tables(store, generate_twin(n, seed=1))
-        with Store(db, read_only=True) as store:
-            start = time.perf_counter()
-            tables = store.read_tables()
-            t_read = time.perf_counter() - start
-            net = compile_network(tables)
-            t_compile = time.perf_counter() - start - t_read
+    with twin_store(None, n) as db, Store(db, read_only=True) as store:
+        start = time.perf_counter()
+        tables = store.read_tables()
+        t_read = time.perf_counter() - start
+        net = compile_network(tables)
+        t_compile = time.perf_counter() - start - t_read
     print(f"facilities {net.n_facilities:,}, products {net.n_products:,}, links {net.n_links:,}")
     print(f"read the store: {t_read:6.2f} s")
     print(f"compile:        {t_compile:6.2f} s")

@@ -14,16 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from arsenalnet.ingest import import_tables
 from arsenalnet.ingest.hbom import import_hbom
 from arsenalnet.network import compile_network
 from arsenalnet.scenario.hbom_policy import load_policy
 from arsenalnet.store import Store
-from arsenalnet.synth.generate import REFERENCE_END_ITEMS, generate_twin
+from arsenalnet.synth.generate import REFERENCE_END_ITEMS
 from arsenalnet.thread.hbom_check import check_hbom
 from arsenalnet.thread.hbom_export import build_hbom, hbom_json
 from arsenalnet.thread.hbom_tree import HbomCatalog, hbom_tree
-from machine import describe
+from machine import describe, twin_store
 
 POLICY = Path(__file__).resolve().parents[1] / "policies" / "dfars.yaml"
 
@@ -32,10 +31,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     print(f"machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "twin.duckdb"
-        with Store(db) as store:
-            import_tables(store, generate_twin(n, seed=1))
-        with Store(db, read_only=True) as store:
+        with twin_store(None, n) as db, Store(db, read_only=True) as store:
             start = time.perf_counter()
             tables = store.read_tables()
             net = compile_network(tables)

@@ -38,8 +38,7 @@ from arsenalnet.optimize.solve import Lexicographic, Lp
 from arsenalnet.optimize.whatif import what_if
 from arsenalnet.propagate.system import build_system
 from arsenalnet.store import Store
-from bench_propagate import peak_gib
-from machine import describe
+from machine import describe, peak_gib
 
 PROGRAMS = ("prd:155mm-shell", "prd:guided-missile", "prd:small-uas")
 WHAT_IF = "cap fac:ref-lap-ia +20%"

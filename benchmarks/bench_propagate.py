@@ -8,61 +8,24 @@ Usage: .venv/bin/python benchmarks/bench_propagate.py [STORE.duckdb] [DAYS]
 (without a store, a 1M-facility twin is generated into a temporary directory)
 """
 
-import os
-import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from arsenalnet.ingest import import_tables
-from arsenalnet.network import Network, compile_network
 from arsenalnet.propagate.firm import simulate
 from arsenalnet.propagate.shocks import Shocks
 from arsenalnet.propagate.system import build_system
 from arsenalnet.scenario import compile_scenario, load_scenario
-from arsenalnet.store import Store
-from arsenalnet.synth.generate import generate_twin
-from machine import describe
+from machine import cpu_seconds, describe, load_average, load_network, peak_gib
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "ics-cyberattack.yaml"
-
-
-def load(store: Path | None) -> Network:
-    """The Network of ``store``, or of a freshly generated 1M-facility twin."""
-    if store is not None:
-        with Store(store, read_only=True) as s:
-            return compile_network(s.read_tables())
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "twin.duckdb"
-        with Store(db) as s:
-            import_tables(s, generate_twin(1_000_000, seed=1))
-        with Store(db, read_only=True) as s:
-            return compile_network(s.read_tables())
-
-
-def peak_gib() -> float:
-    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-
-
-def cpu_seconds() -> float:
-    """User plus system CPU time of this process so far, all threads (what other processes on a
-    shared machine do not inflate as much as they inflate the wall time)."""
-    use = resource.getrusage(resource.RUSAGE_SELF)
-    return use.ru_utime + use.ru_stime
-
-
-def load_average() -> float:
-    """The machine's load average over the last minute (other work competing for the cores)."""
-    return os.getloadavg()[0]
 
 
 def main() -> None:
     store = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     days = int(sys.argv[2]) if len(sys.argv) > 2 else 365
     print(f"machine: {describe()}")
-    net = load(store)
+    net = load_network(store)
     print(f"facilities {net.n_facilities:,}, links {net.n_links:,}; peak memory {peak_gib():.2f} GiB")
 
     start = time.perf_counter()

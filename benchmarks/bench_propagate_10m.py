@@ -37,8 +37,8 @@ from arsenalnet.propagate.shocks import Shocks
 from arsenalnet.propagate.system import FirmSystem, build_system
 from arsenalnet.propagate.tile import tile_shocks, tile_system
 from arsenalnet.scenario import compile_scenario, load_scenario
-from bench_propagate import SCENARIO, cpu_seconds, load, load_average, peak_gib
-from machine import describe
+from bench_propagate import SCENARIO
+from machine import cpu_seconds, describe, load_average, load_network, peak_gib
 
 
 def rss_gib() -> float:
@@ -50,7 +50,7 @@ def rss_gib() -> float:
 
 def tiled_case(store: Path | None, days: int, copies: int) -> tuple[FirmSystem, Shocks, Params]:
     """The tiled system and shocks of ``copies`` copies of the 1M twin in ``store`` (printed as built)."""
-    net = load(store)
+    net = load_network(store)
     n_f, n_l, n_caps, n_rows = net.n_facilities, net.n_links, len(net.cap_facility), len(net.demand_qty)
     print(f"1M twin: facilities {n_f:,}, links {n_l:,}; peak memory {peak_gib():.2f} GiB")
 

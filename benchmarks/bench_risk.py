@@ -20,8 +20,7 @@ from pathlib import Path
 
 from arsenalnet.propagate.system import build_system
 from arsenalnet.risk.report import end_items, exposure_report
-from bench_propagate import load, peak_gib
-from machine import describe
+from machine import describe, load_network, peak_gib
 
 TOP = 100
 
@@ -30,7 +29,7 @@ def main() -> None:
     store = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     print(f"machine: {describe()}", flush=True)
     start = time.perf_counter()
-    net = load(store)
+    net = load_network(store)
     t_load = time.perf_counter() - start
     print(f"facilities {net.n_facilities:,}, links {net.n_links:,}: read + compile {t_load:6.2f} s")
 

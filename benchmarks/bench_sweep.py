@@ -12,38 +12,22 @@ Usage: .venv/bin/python benchmarks/bench_sweep.py [STORE.duckdb] [RUNS] [WHOLE_R
 (without a store, ``generate_twin(100_000, seed=1)`` is written to a temporary directory)
 """
 
-import os
-import resource
+import logging
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from arsenalnet.ingest import import_tables
-from arsenalnet.network import Network, compile_network
+from arsenalnet.network import Network
 from arsenalnet.scenario import load_scenario
 from arsenalnet.scenario.executors import Executor, InProcess, Pool, Ray
 from arsenalnet.scenario.sweep import SweepResult, run_sweep
 from arsenalnet.scenario.sweep_summary import summarize_sweep
-from arsenalnet.store import Store
-from arsenalnet.synth.generate import generate_twin
-from machine import describe
+from machine import describe, load_average, load_network, peak_gib
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "pacific-conflict.yaml"
 FACILITIES = 100_000
-
-
-def load(store: Path | None) -> Network:
-    """The Network of ``store``, or of a freshly generated 100k-facility twin."""
-    with tempfile.TemporaryDirectory() as tmp:
-        if store is None:
-            store = Path(tmp) / "twin.duckdb"
-            with Store(store) as s:
-                import_tables(s, generate_twin(FACILITIES, seed=1))
-        with Store(store, read_only=True) as s:
-            return compile_network(s.read_tables())
 
 
 def timed(net: Network, runs: int, executor: Executor, whole: bool = False) -> tuple[SweepResult, float]:
@@ -57,8 +41,8 @@ def main() -> None:
     store = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     whole_runs = int(sys.argv[3]) if len(sys.argv) > 3 else 8
-    print(f"machine: {describe()}; load average {os.getloadavg()[0]:.1f}")
-    net = load(store)
+    print(f"machine: {describe()}; load average {load_average():.1f}")
+    net = load_network(store, FACILITIES)
     print(f"twin: {net.n_facilities:,} facilities, {net.n_links:,} links; scenario {SCENARIO.name}")
     run_sweep(net, load_scenario(SCENARIO), 1)  # loads the engine's kernel from numba's cache
 
@@ -73,7 +57,7 @@ def main() -> None:
     import ray  # a Ray already running, as a cluster's would be: the sweep's own overhead
 
     start = time.perf_counter()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     t_start = time.perf_counter() - start
     on_ray, t = timed(net, runs, Ray(None, 2))
     ray.shutdown()
@@ -97,8 +81,8 @@ def main() -> None:
         f"in this process: {t_whole:.1f} s ({per_draw:.2f} s a draw; "
         f"1,000 draws would take {1000 * per_draw / 60:.0f} min)"
     )
-    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB (this process)")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(f"peak memory: {peak_gib():.2f} GiB (this process)")
+    print(f"load average at the end: {load_average():.1f}")
 
 
 if __name__ == "__main__":
