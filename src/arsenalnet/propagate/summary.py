@@ -118,7 +118,7 @@ def summarize(net: Network, system: FirmSystem, tr: Trajectory, top: int = 10) -
     by_prd = _sum(net.cap_product, lost, net.n_products)
     region = np.asarray(net.facility_region.fill_null("").to_numpy(zero_copy_only=False), dtype=object)
     country = np.asarray(net.countries.take(net.facility_country), dtype=object)
-    region_key = country + "-" + region
+    region_key = np.where(region == "", country, country + "-" + region)  # no region: the country
     r_ids, r_inv = np.unique(region_key, return_inverse=True)
     c_ids, c_inv = np.unique(country, return_inverse=True)
     changed = np.unique(tr.change_node).size if tr.change_node.size else int((lost > 1e-12).sum())
