@@ -4,7 +4,7 @@
    (each signature verified, appended, a receipt issued). Target >= 5,000 statements/s.
 2. proofs: a 10,000,000-entry tree built in memory, its complete subtrees written to a
    store's thread_tile, then inclusion and consistency proofs read from the store
-   (O(log n) tiles in one indexed query) and from memory. Target <= 1 ms each.
+   (at most two thread_tile rows a stratum, one indexed query) and from memory. Target <= 1 ms each.
 3. peer: pymerkle's InmemoryTree and ours on the same 1,000,000 leaves, one after the
    other in this process: append throughput and proof throughput. Target >= 20x.
 

@@ -5,6 +5,7 @@ import pytest
 
 from arsenalnet.api import thread as api
 from arsenalnet.store import Store, thread_log
+from arsenalnet.store.thread_tiles import locate
 from arsenalnet.thread import merkle
 from arsenalnet.thread.cose import decode_sign1, encode_sign1
 from arsenalnet.thread.errors import VerificationError
@@ -46,18 +47,30 @@ def test_a_flipped_signature_byte_is_named(log: Log) -> None:
         api.audit(log.store)
 
 
+def flip_node(log: Log, level: int, index: int) -> None:
+    """Flip one bit of node ``(level, index)``'s hash where ``thread_tile`` stores it."""
+    tile, at = locate(level, index)
+    blob = log.store.execute("SELECT hashes FROM thread_tile WHERE tile = ?", [tile]).fetchall()[0][0]
+    log.store.execute("UPDATE thread_tile SET hashes = ? WHERE tile = ?", [flip(bytes(blob), at + 5), tile])
+
+
 def test_a_flipped_tree_hash_is_named(log: Log) -> None:
     fill(log)
-    tile = thread_log.tile_id(0, 9)
-    blob = log.store.execute("SELECT hashes FROM thread_tile WHERE tile = ?", [tile]).fetchall()[0][0]
-    log.store.execute(
-        "UPDATE thread_tile SET hashes = ? WHERE tile = ?", [flip(bytes(blob), 9 * 32 + 5), tile]
-    )
+    flip_node(log, 0, 9)
     with pytest.raises(VerificationError, match=r"^entry 9: its leaf hash in thread_tile differs"):
         api.audit(log.store)
     # a receipt issued from the damaged tree no longer verifies
     with pytest.raises(VerificationError, match="does not verify"):
         api.verify(log.sign(b"unrelated"), api.receipt(log.store, 8), log.service_pem)
+
+
+@pytest.mark.parametrize(("level", "index"), [(1, 2), (2, 1), (3, 0)])
+def test_a_flipped_interior_hash_is_named(log: Log, level: int, index: int) -> None:
+    """12 entries: complete nodes (1, 0..5), (2, 0..2), (3, 0); each lives in row 0 of stratum 0."""
+    fill(log)
+    flip_node(log, level, index)
+    with pytest.raises(VerificationError, match=rf"^tree node \({level}, {index}\) in thread_tile differs"):
+        api.audit(log.store)
 
 
 def test_every_flipped_receipt_or_statement_byte_fails_verification(log: Log) -> None:

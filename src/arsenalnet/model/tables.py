@@ -9,7 +9,7 @@ from arsenalnet.model.am import AmProcess, MachineStatus
 from arsenalnet.model.enums import CountryGroup, Priority, ProductKind, SizeClass, TransportMode
 from arsenalnet.model.schema import Check, Column, ColumnType, ForeignKey, Table
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """The newest schema version this code knows. Version 2 added ``facility.control_systems``,
 version 3 the ``run`` table of recorded simulations, version 4 the stored input-output
 table (``io_industry``, ``io_flow``, ``io_final_column``, ``io_final``; see
@@ -17,7 +17,8 @@ table (``io_industry``, ``io_flow``, ``io_final_column``, ``io_final``; see
 thread's log (``thread_key``, ``thread_entry``, ``thread_tile``, ``thread_tree_head``; see
 :mod:`arsenalnet.model.thread`), version 7 ``product_attribute``, version 8 the additive-manufacturing
 network (``am_machine``, ``part_qualification``; see :mod:`arsenalnet.model.am`),
-version 9 ``expansion_option``, version 10 the ``run`` kind ``sweep`` (``arsenal sweep``)."""
+version 9 ``expansion_option``, version 10 the ``run`` kind ``sweep`` (``arsenal sweep``),
+version 11 the log's ``thread_tile`` in strata of 8 levels (``arsenalnet.store.thread_tiles``)."""
 
 ID_PATTERN = r"[!-~]{1,128}"
 ISO3_PATTERN = r"[A-Z]{3}"

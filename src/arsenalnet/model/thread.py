@@ -1,10 +1,11 @@
-"""The digital thread's transparency log in the store (schema version 6).
+"""The digital thread's transparency log in the store (schema version 6; tiles in strata since 11).
 
 ``thread_key``: the public keys of statement issuers and of the log service itself
 (private keys never enter the store). ``thread_entry``: one registered signed
 statement per row, in log order; the statement bytes are the Merkle leaf.
-``thread_tile``: the hashes of every complete subtree of the log's RFC 9162 tree,
-``TILE_WIDTH`` to a row, so a proof is ``O(log n)`` reads. ``thread_tree_head``: the
+``thread_tile``: the hashes of every complete subtree of the log's RFC 9162 tree, in
+strata of ``TILE_HEIGHT`` levels: a row holds a subtree of height 8 (up to 510 hashes),
+so a proof reads at most two rows per stratum (``arsenalnet.store.thread_tiles``). ``thread_tree_head``: the
 service's signed tree heads (the Merkle root at a size, signed as a COSE_Sign1), one
 per registration batch. See ``docs/thread.md``.
 """
@@ -16,11 +17,20 @@ S, INT, B = ColumnType.STR, ColumnType.INT, ColumnType.BLOB
 THREAD_SINCE = 6
 """The schema version that added the log's tables."""
 
-TILE_WIDTH = 64
-"""Hashes of one level held by one ``thread_tile`` row (64 x 32 bytes = 2 KiB)."""
+THREAD_STRATA_SINCE = 11
+"""The schema version that stored ``thread_tile`` in strata (before: 64 hashes of one level a row)."""
 
-TILE_LEVEL_SHIFT = 40
-"""``tile = level << TILE_LEVEL_SHIFT | index // TILE_WIDTH``: the row holding node (level, index)."""
+TILE_HEIGHT = 8
+"""Tree levels held by one stratum of ``thread_tile``: stratum ``s`` holds levels ``8s .. 8s + 7``."""
+
+TILE_WIDTH = 2**TILE_HEIGHT
+"""Nodes of a stratum's bottom level ``8s`` under one ``thread_tile`` row (256)."""
+
+TILE_NODES = 2 * TILE_WIDTH - 2
+"""Hashes in a full ``thread_tile`` row: 256 + 128 + ... + 2 = 510 (16,320 bytes)."""
+
+TILE_STRATUM_SHIFT = 40
+"""``tile = stratum << TILE_STRATUM_SHIFT | block``: row ``block`` of stratum ``stratum``."""
 
 KEY_ROLES = ("issuer", "service")
 
@@ -70,11 +80,17 @@ THREAD_ENTRY = Table(
 
 THREAD_TILE = Table(
     "thread_tile",
-    "Hashes of complete subtrees of the log's Merkle tree: nodes (level, index) for index in "
-    "[chunk * 64, chunk * 64 + 64), concatenated 32 bytes each.",
+    "Hashes of complete subtrees of the log's Merkle tree, in strata of 8 levels: row (s, b) holds "
+    "the nodes of levels 8s..8s+7 above nodes [256 b, 256 b + 256) of level 8s (a subtree of "
+    "height 8 without its root), in the order they complete.",
     (
-        Column("tile", INT, "level << 40 | chunk, where chunk = index // 64", minimum=0),
-        Column("hashes", B, "up to 64 node hashes of one level, in index order"),
+        Column("tile", INT, "s * 2^40 + b: row b of stratum s (levels 8s..8s+7)", minimum=0),
+        Column(
+            "hashes",
+            B,
+            "the block's complete nodes, 32 bytes each, in post-order (the order they complete): "
+            "at most 510, never padded; appends only extend it",
+        ),
     ),
     key=("tile",),
     since=THREAD_SINCE,

@@ -1,28 +1,23 @@
 """The digital thread's log in the store: keys, entries, tiles of tree hashes, signed heads.
 
 Plain reads and one-transaction appends; no hashing or signing here (that is
-:mod:`arsenalnet.thread`). Node ``(level, index)`` of the Merkle tree lives in row
-``tile = level << 40 | index // 64`` of ``thread_tile``, at byte ``32 * (index % 64)``:
-any set of nodes is one indexed query (:func:`node_hashes`).
+:mod:`arsenalnet.thread`). The Merkle tree's complete nodes live in ``thread_tile`` in
+strata of 8 levels (:mod:`arsenalnet.store.thread_tiles`): the nodes of a proof are one
+query for at most two rows a stratum (:func:`node_hashes`).
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from arsenalnet.model.thread import THREAD_TABLES, TILE_LEVEL_SHIFT, TILE_WIDTH
+from arsenalnet.model.thread import THREAD_TABLES
 from arsenalnet.store.database import Store, StoreError
 from arsenalnet.store.ddl import quote
+from arsenalnet.store.thread_tiles import HASH, Run, level_slice, locate, pack
 
-HASH = 32
 Node = tuple[int, int]
-Run = tuple[int, int, bytes]
-
-
-def tile_id(level: int, index: int) -> int:
-    """The ``thread_tile`` row that holds node ``(level, index)``."""
-    return level << TILE_LEVEL_SHIFT | index // TILE_WIDTH
 
 
 def _cols(name: str) -> tuple[str, ...]:
@@ -77,59 +72,50 @@ def tree_head(store: Store, size: int | None = None) -> dict[str, Any] | None:
 
 def node_hashes(store: Store, nodes: Iterable[Node]) -> dict[Node, bytes]:
     """The stored hashes of the complete nodes ``nodes`` (one query; missing nodes are absent)."""
-    wanted = set(nodes)
-    if not wanted:
+    where = {node: locate(*node) for node in nodes}
+    if not where:
         return {}
-    ids = sorted({tile_id(lvl, idx) for lvl, idx in wanted})
-    rows = store.execute(f"SELECT tile, hashes FROM thread_tile WHERE tile IN ({', '.join(map(str, ids))})")
-    tiles = dict(rows.fetchall())
+    ids = ", ".join(map(str, {tile for tile, _ in where.values()}))
+    tiles = dict(store.execute(f"SELECT tile, hashes FROM thread_tile WHERE tile IN ({ids})").fetchall())
     out = {}
-    for lvl, idx in wanted:
-        blob = tiles.get(tile_id(lvl, idx))
-        at = (idx % TILE_WIDTH) * HASH
+    for node, (tile, at) in where.items():
+        blob = tiles.get(tile)
         if blob is not None and len(blob) >= at + HASH:
-            out[(lvl, idx)] = bytes(blob[at : at + HASH])
+            out[node] = blob[at : at + HASH]
     return out
 
 
 def level_hashes(store: Store, level: int, start: int, stop: int) -> bytes:
-    """The stored hashes of nodes ``start..stop-1`` of ``level``, concatenated (for audits)."""
+    """The stored hashes of nodes ``start..stop-1`` of ``level``, concatenated (for audits);
+    they end at the first node not stored."""
     if stop <= start:
         return b""
-    lo, hi = tile_id(level, start), tile_id(level, stop - 1)
-    rows = store.execute("SELECT hashes FROM thread_tile WHERE tile BETWEEN ? AND ? ORDER BY tile", [lo, hi])
-    data = b"".join(bytes(r[0]) for r in rows.fetchall())
-    skip = (start % TILE_WIDTH) * HASH
-    return data[skip : skip + (stop - start) * HASH]
+    (lo, _), (hi, _) = locate(level, start), locate(level, stop - 1)
+    rows = store.execute("SELECT tile, hashes FROM thread_tile WHERE tile BETWEEN ? AND ?", [lo, hi])
+    return level_slice(dict(rows.fetchall()), level, start, stop)
 
 
 def _write_runs(store: Store, runs: Sequence[Run]) -> None:
-    """Store new complete nodes: fill each level's last tile, then add whole new tiles."""
-    ids: list[int] = []
-    blobs: list[bytes] = []
-    for level, first, hashes in runs:
-        offset = first % TILE_WIDTH
-        if offset:
-            tid = tile_id(level, first)
-            take = (TILE_WIDTH - offset) * HASH
-            old = store.execute("SELECT hashes FROM thread_tile WHERE tile = ?", [tid]).fetchall()
-            if not old or len(old[0][0]) != offset * HASH:
+    """Store new complete nodes: extend the row each stratum's run starts in, add new rows."""
+    for rows in pack(runs):
+        grow = rows.filter(pc.greater(rows["at"], 0))
+        if grow.num_rows:
+            store.con.register("__thread_grow", grow)
+            try:
+                done = store.execute(
+                    "UPDATE thread_tile t SET hashes = t.hashes || g.hashes FROM __thread_grow g "
+                    "WHERE t.tile = g.tile AND octet_length(t.hashes) = g.at"
+                ).fetchall()[0][0]
+            finally:
+                store.con.unregister("__thread_grow")
+            if done != grow.num_rows:
                 raise StoreError(
-                    f"thread_tile {tid} does not end where level {level} does: run `arsenal thread audit`"
+                    f"thread_tile rows {grow['tile'].to_pylist()} do not end where the log does: "
+                    "run `arsenal thread audit`"
                 )
-            store.execute(
-                "UPDATE thread_tile SET hashes = ? WHERE tile = ?", [bytes(old[0][0]) + hashes[:take], tid]
-            )
-            first, hashes = first + take // HASH, hashes[take:]
-        for at in range(0, len(hashes), TILE_WIDTH * HASH):
-            ids.append(tile_id(level, first + at // HASH))
-            blobs.append(hashes[at : at + TILE_WIDTH * HASH])
-    if ids:
-        _insert(
-            store,
-            "thread_tile",
-            pa.table({"tile": pa.array(ids, pa.int64()), "hashes": pa.array(blobs, pa.binary())}),
-        )
+        new = rows.filter(pc.equal(rows["at"], 0))
+        if new.num_rows:
+            _insert(store, "thread_tile", new.select(["tile", "hashes"]))
 
 
 def append(store: Store, entries: pa.Table | None, runs: Sequence[Run], head: Mapping[str, Any]) -> None:
