@@ -4,7 +4,7 @@ and the failure names what is wrong."""
 import pytest
 
 from arsenalnet.api import thread as api
-from arsenalnet.store import Store, thread_log
+from arsenalnet.store import Store, StoreError, thread_log
 from arsenalnet.store.thread_tiles import locate
 from arsenalnet.thread import merkle
 from arsenalnet.thread.cose import decode_sign1, encode_sign1
@@ -132,3 +132,14 @@ def test_a_fresh_store_with_the_log_audits(store: Store, tmp_path) -> None:  # t
     log = make_log(store, tmp_path / "keys")
     fill(log, 3)
     assert api.audit(store).entries == 3
+
+
+def test_a_tile_that_runs_past_the_log_stops_registration(log: Log) -> None:
+    """3 entries: row 0 holds h0 h1 h01 h2 (128 bytes); with one hash too many, the next
+    append cannot continue it: refused, nothing appended."""
+    fill(log, 3)
+    log.store.execute("UPDATE thread_tile SET hashes = hashes || hashes[1:32] WHERE tile = 0")
+    with pytest.raises(StoreError, match=r"^thread_tile rows \[0\] do not end where the log does"):
+        api.register(log.store, [log.sign(b'{"step": 3}')], log.service)
+    assert thread_log.log_size(log.store) == 3
+    assert log.store.execute("SELECT count(*) FROM thread_entry").fetchall() == [(3,)]
