@@ -143,3 +143,14 @@ def test_a_tile_that_runs_past_the_log_stops_registration(log: Log) -> None:
         api.register(log.store, [log.sign(b'{"step": 3}')], log.service)
     assert thread_log.log_size(log.store) == 3
     assert log.store.execute("SELECT count(*) FROM thread_entry").fetchall() == [(3,)]
+
+
+def test_a_tile_cut_short_stops_registration(log: Log) -> None:
+    """3 entries: the border nodes of size 3 are h01 and h2 (row 0, bytes 64-127); with the row cut to
+    h0 h1, the next append lacks them: refused in words, nothing appended."""
+    fill(log, 3)
+    log.store.execute("UPDATE thread_tile SET hashes = hashes[1:64] WHERE tile = 0")
+    with pytest.raises(StoreError, match=r"^thread_tile lacks tree nodes of the log's 3 entries"):
+        api.register(log.store, [log.sign(b'{"step": 3}')], log.service)
+    assert thread_log.log_size(log.store) == 3
+    assert log.store.execute("SELECT count(*) FROM thread_entry").fetchall() == [(3,)]

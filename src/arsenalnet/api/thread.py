@@ -25,7 +25,7 @@ from arsenalnet.api.keys import (
     stem,
     write_key_pair,
 )
-from arsenalnet.store import Store
+from arsenalnet.store import Store, StoreError
 from arsenalnet.store import thread_log as log
 from arsenalnet.thread.cose import HDR_KID, decode_sign1, encode_sign1, thumbprint, verify_sign1
 from arsenalnet.thread.errors import StatementRefused, VerificationError
@@ -197,6 +197,10 @@ def register(
     statements = _admit_batch(store, raws, policy or RegistrationPolicy())
     size = log.log_size(store)
     known = log.node_hashes(store, border(size))
+    if len(known) != len(border(size)):
+        raise StoreError(
+            f"thread_tile lacks tree nodes of the log's {size:,} entries: run `arsenal thread audit`"
+        )
     runs, root = extend(size, known, leaf_hashes(s.raw for s in statements))
     new_size = size + len(statements)
     iat, at = _now()
