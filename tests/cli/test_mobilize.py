@@ -31,6 +31,7 @@ def test_a_plan_its_files_and_a_what_if(tiny_db: Path, tmp_path: Path) -> None:
         "2",
         "--horizon",
         "60",
+        "--cold-start",
         "--out",
         str(out),
         "--json",

@@ -56,7 +56,7 @@ def violations(plan: Plan, net: Network, surge: float = 1.0, tol: float = TOL) -
         for k in np.flatnonzero(p.node_facility == p.slot_facility[s]):
             parent = net.products.position(str(p.node_product[k]))
             use[s] += net.bom[parent, child] * plan.production[k]
-    stock = p.initial_stock[:, None] + np.cumsum(arrivals - use, axis=1)
+    stock = p.initial_stock[:, None] + np.cumsum(arrivals + p.in_transit - use, axis=1)
     if (stock < -scale(stock)).any():
         out.append(f"a stock goes negative ({stock.min():g}): inputs used before they arrive")
     if not np.allclose(stock, plan.stock, atol=scale(stock)):

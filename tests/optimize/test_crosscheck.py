@@ -47,7 +47,7 @@ def test_the_three_programs_replay_within_one_percent(
 def test_am_parts_replay_too(tmp_path: Path) -> None:
     net, routes = with_am_printer(tmp_path, lead=5)
     system = build_system(net)
-    planned = plan(net, system, PlanRequest(("prd:e",), 10, am=routes))
+    planned = plan(net, system, PlanRequest(("prd:e",), 10, am=routes, in_transit=False))
     _, delivered = simulate_plan(net, system, planned)
     assert delivered[0].tolist() == pytest.approx([0, 0, 0, 0, 10, 60, 70, 80, 90, 100], abs=1e-6)
 

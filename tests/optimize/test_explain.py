@@ -40,7 +40,9 @@ def test_weekly_buckets_speak_of_weeks(tmp_path: Path) -> None:
 def test_the_chain_behind_a_shortfall_goes_upstream_tier_by_tier(tiny_net: Network) -> None:
     """Shells short because the plant runs out of powder, whose maker makes all it can; with
     powder raised the shell plant itself binds, and what is left of powder is its lead time."""
-    planned = plan(tiny_net, build_system(tiny_net), PlanRequest(("prd:shell",), 60, surge=2))
+    planned = plan(
+        tiny_net, build_system(tiny_net), PlanRequest(("prd:shell",), 60, surge=2, in_transit=False)
+    )
     [short] = explain(planned).shortfalls
     assert [(c.tier, c.kind, c.facility_id, c.product_id) for c in short.chain] == [
         (0, "input", "fac:lap", "prd:powder"),

@@ -22,7 +22,7 @@ def solved(net: Network, horizon: int, *, options: pa.Table | None = None, **kw:
         **kw,  # type: ignore[arg-type]
     )
     planned = plan(net, build_system(net), request)
-    assert violations(planned.plan, net) == []
+    assert violations(planned.plan, net, surge=float(kw.get("surge", 1.0))) == []  # type: ignore[arg-type]
     return planned
 
 
@@ -74,13 +74,29 @@ def test_earlier_required_date_first(tmp_path: Path) -> None:
 
 
 def test_a_lead_time_makes_a_date_impossible(tmp_path: Path) -> None:
-    """The part takes 5 days from fac:s to fac:m and fac:m holds none: nothing can be made before
-    day 5. Days 0-4 need 50, day 5 delivers those 50 and its own 10 (capacity 100), then 10 a day:
-    cumulative [0, 0, 0, 0, 0, 60, 70, 80, 90, 100]. With weekly buckets the link takes one
-    bucket: nothing in week 1 (days 0-6), all 100 in week 2 (days 7-9)."""
+    """A cold start: the part takes 5 days from fac:s to fac:m, fac:m holds none and nothing is on
+    the way: nothing can be made before day 5. Days 0-4 need 50, day 5 delivers those 50 and its
+    own 10 (capacity 100), then 10 a day: cumulative [0, 0, 0, 0, 0, 60, 70, 80, 90, 100]. With
+    weekly buckets the link takes one bucket: nothing in week 1 (days 0-6), all 100 in week 2."""
     net = two_tiers(tmp_path, lead=5)
-    assert delivered(solved(net, 10), "prog:x") == [0, 0, 0, 0, 0, 60, 70, 80, 90, 100]
-    assert delivered(solved(net, 10, bucket_days=7), "prog:x") == [0, 100]
+    cold = {"in_transit": False}
+    assert delivered(solved(net, 10, **cold), "prog:x") == [0, 0, 0, 0, 0, 60, 70, 80, 90, 100]
+    assert delivered(solved(net, 10, bucket_days=7, **cold), "prog:x") == [0, 100]
+
+
+def test_goods_on_the_way_arrive_over_the_lead_time(tmp_path: Path) -> None:
+    """The running base: both plants run at utilization 1, so fac:m's baseline is its capacity,
+    100 a day, and 100 parts a day were shipped on each of the 5 days before day 0: 500 on the
+    way, arriving 100 a day on days 0-4. Needs x3 (30 a day) are then met from day 0: cumulative
+    30, 60, ..., 300 (the cold start above delivers nothing before day 5). Weekly buckets: the
+    week before day 0 shipped 700, arriving in week 1; 210 needed by day 6, 300 by day 9."""
+    net = two_tiers(tmp_path, lead=5)
+    running = solved(net, 10, surge=3)
+    assert running.problem.in_transit.sum(axis=1).tolist() == [500.0]
+    assert delivered(running, "prog:x") == pytest.approx([30, 60, 90, 120, 150, 180, 210, 240, 270, 300])
+    weekly = solved(net, 10, surge=3, bucket_days=7)
+    assert weekly.problem.in_transit.tolist() == [[700.0, 0.0]]
+    assert delivered(weekly, "prog:x") == pytest.approx([210, 300])
 
 
 def test_a_required_date_before_the_lead_time_is_infeasible(tmp_path: Path) -> None:
@@ -88,7 +104,7 @@ def test_a_required_date_before_the_lead_time_is_infeasible(tmp_path: Path) -> N
     requirement and the empty stock the lead time leaves, in words."""
     net = two_tiers(tmp_path, lead=5)
     with pytest.raises(InfeasiblePlan, match=r"your requirement of 10 prd:e by day 2") as err:
-        solved(net, 10, requirements=(Requirement("prd:e", 10, 2),))
+        solved(net, 10, requirements=(Requirement("prd:e", 10, 2),), in_transit=False)
     assert (
         "the stock of prd:p at fac:m on days 0-2 (it starts at 0.0; supplies arrive from fac:s after 5 days)"
         in str(err.value)
@@ -98,6 +114,7 @@ def test_a_required_date_before_the_lead_time_is_infeasible(tmp_path: Path) -> N
         two_tiers(tmp_path / "stock", lead=5, inventory_days=2),
         10,
         requirements=(Requirement("prd:e", 10, 2),),
+        in_transit=False,
     )
     assert delivered(ok, "prog:x")[:3] == [10, 20, 30]
 
@@ -126,13 +143,13 @@ def test_an_expansion_pays_off_only_after_its_lead_time(tmp_path: Path) -> None:
 
 
 def test_am_printing_fills_in_until_the_link_delivers(tmp_path: Path) -> None:
-    """The part takes 5 days by link; an AM machine on call from day 1 prints 10 a day (2.4 h a
-    unit, 24 h a day), each finished a day later and at fac:m 2 days after that: printed day 1,
-    finished day 2, there on day 4. Deliveries: 10 on day 4; day 5 the link's first 100 arrive
-    and the backlog is cleared (cumulative 60), then 10 a day."""
+    """A cold start: the part takes 5 days by link; an AM machine on call from day 1 prints 10 a day
+    (2.4 h a unit, 24 h a day), each finished a day later and at fac:m 2 days after that: printed
+    day 1, finished day 2, there on day 4. Deliveries: 10 on day 4; day 5 the link's first 100
+    arrive and the backlog is cleared (cumulative 60), then 10 a day."""
     net, routes = with_am_printer(tmp_path, lead=5)
-    planned = solved(net, 10, am=routes)
+    planned = solved(net, 10, am=routes, in_transit=False)
     assert delivered(planned, "prog:x") == pytest.approx([0, 0, 0, 0, 10, 60, 70, 80, 90, 100])
     assert planned.plan.am_print.sum(axis=1)[0] > 0
-    without = solved(net, 10)
+    without = solved(net, 10, in_transit=False)
     assert delivered(without, "prog:x") == [0, 0, 0, 0, 0, 60, 70, 80, 90, 100]

@@ -42,8 +42,10 @@ def test_a_scenario_plans_like_its_what_if(
     path.write_text(SCENARIO.format(kind=kind, what=what, fraction=fraction))
     shocks, _ = compile_scenario(load_scenario(path), tiny_net, 60)
     system = build_system(tiny_net)
-    shocked = plan(tiny_net, system, PlanRequest(("prd:shell",), 60, surge=2, shocks=shocks))
-    base = plan(tiny_net, system, PlanRequest(("prd:shell",), 60, surge=2))
+    shocked = plan(
+        tiny_net, system, PlanRequest(("prd:shell",), 60, surge=2, shocks=shocks, in_transit=False)
+    )
+    base = plan(tiny_net, system, PlanRequest(("prd:shell",), 60, surge=2, in_transit=False))
     changed = what_if(base, change)
     assert [s.optimum for s in shocked.result.stages] == pytest.approx(
         [s.optimum for s in changed.result.stages], rel=1e-6

@@ -15,8 +15,9 @@ from optimize.checker import violations
 
 @pytest.fixture(scope="module")
 def shells(tiny_net: Network) -> Planned:
-    """The tiny twin's shells, demand doubled, 60 days: powder (40 days by sea) limits them."""
-    return plan(tiny_net, build_system(tiny_net), PlanRequest(("prd:shell",), 60, surge=2))
+    """The tiny twin's shells, demand doubled, 60 days from a cold start: powder (40 days by sea)
+    limits them."""
+    return plan(tiny_net, build_system(tiny_net), PlanRequest(("prd:shell",), 60, surge=2, in_transit=False))
 
 
 def optima(p: Planned) -> list[float]:

@@ -149,6 +149,7 @@ def _request_json(req: PlanRequest, scenario: Path | None, am: str) -> dict[str,
         "am": am,
         "requirements": [dataclasses.asdict(r) for r in req.requirements],
         "budget_usd": req.budget_usd,
+        "in_transit": req.in_transit,
     }
 
 
@@ -221,6 +222,13 @@ def mobilize(
             "--am", help="AM machines counted: available (default), enrolled (also onboarding), none."
         ),
     ] = "available",
+    cold_start: Annotated[
+        bool,
+        typer.Option(
+            "--cold-start",
+            help="Start with nothing in transit (default: each link's baseline flow is on its way).",
+        ),
+    ] = False,
     what_if: Annotated[
         str | None,
         typer.Option(
@@ -275,6 +283,7 @@ def mobilize(
             _am(tables, net, am),
             requirements,
             budget,
+            in_transit=not cold_start,
         )
         step("firm-level system and its upstream cone")
         system = build_system(net)

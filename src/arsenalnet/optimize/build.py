@@ -204,8 +204,9 @@ def _previous(labels: IntArray) -> IntArray:
 
 
 def define_stock_balance(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) -> None:
-    """``stock-balance`` (slot, bucket): stock(b) - stock(b-1) - arrivals(b) + use(b) = initial if b = 0."""
-    n_b, n_s = p.n_buckets, len(p.slot_facility)
+    """``stock-balance`` (slot, bucket): stock(b) - stock(b-1) - arrivals(b) + use(b) = in transit(b)
+    (+ the initial stock if b = 0)."""
+    n_b = p.n_buckets
     stock = _labels(m, "stock")
     ship = _labels(m, "shipment")
     prod = _labels(m, "production")
@@ -229,8 +230,8 @@ def define_stock_balance(m: "linopy.Model", p: Problem, g: dict[str, pd.Index]) 
     coeff = np.concatenate(
         [np.ones(stock.size), -np.ones(stock.size), -p.arc_pass[a, b], -np.ones(len(j)), p.edge_qty[e]]
     )
-    rhs = np.zeros((n_s, n_b))
-    rhs[:, 0] = p.initial_stock
+    rhs = p.in_transit.copy()
+    rhs[:, 0] += p.initial_stock
     lhs = terms(m, [g["slot"], g["bucket"]], cell, var, coeff)
     m.add_constraints(lhs == on(rhs, g["slot"], g["bucket"]), name="stock-balance")
 

@@ -27,6 +27,7 @@ def fixed_orders(planned: Planned, n_slots: int, n_finals: int) -> FixedOrders:
     initial = np.zeros(n_slots)
     initial[p.slot_system] = p.initial_stock
     supply = np.zeros((n_slots, n_b + p.am_lag))
+    supply[p.slot_system, :n_b] = p.in_transit
     j, b = np.nonzero(plan.am_ship)
     np.add.at(supply, (p.slot_system[p.am_arc_slot[j]], b + p.am_lag), plan.am_ship[j, b])
     extra = np.zeros_like(p.capacity)

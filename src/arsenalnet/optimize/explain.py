@@ -76,6 +76,11 @@ class Shortfall:
     chain: tuple[ChainLink, ...]
 
 
+def _on_the_way(units: float) -> str:
+    """ ", with N already on the way" when goods shipped before day 0 are still arriving."""
+    return f", with {units:,.1f} already on the way" if units > 0 else ""
+
+
 def window(p: Problem, b: int) -> str:
     """Bucket ``b`` in words: "on day 12", "in week 3 (days 14-20)", "on days 14-17"."""
     first = int(p.bucket_start[b])
@@ -243,7 +248,8 @@ def _describe(p: Problem, family: str, entity: int, buckets: list[int]) -> str:
         )
         return (
             f"the stock of {p.slot_product[entity]} at {p.slot_facility[entity]} on {days} (it starts at "
-            f"{p.initial_stock[entity]:,.1f}; supplies arrive from {lead or 'nobody'})"
+            f"{p.initial_stock[entity]:,.1f}{_on_the_way(p.in_transit[entity].sum())}; supplies arrive "
+            f"from {lead or 'nobody'})"
         )
     if family == "output-balance":
         return f"{p.node_facility[entity]} ships no more {p.node_product[entity]} than it makes on {days}"

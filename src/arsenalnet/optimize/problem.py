@@ -67,6 +67,9 @@ class Problem:
     slot_system: IntArray
     initial_stock: FloatArray
     """(S,) units in stock at the start: inventory_days of normal use."""
+    in_transit: FloatArray
+    """(S, B) units shipped before day 0 that arrive in each bucket: each arc's baseline daily flow
+    over its lead time (what it carries in the running base's steady state); 0 with a cold start."""
     edge_node: IntArray
     edge_slot: IntArray
     edge_qty: FloatArray
@@ -346,6 +349,12 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
     # arcs: lead times from the links (in-house: 0), rounded up to buckets
     lead = np.where(arc_link_s >= 0, net.lead_time[np.maximum(arc_link_s, 0)], 0.0)
     lag = np.ceil(lead / bucket - 1e-9).astype(np.int64)
+    in_transit = np.zeros((len(slots), len(start)))
+    if request.in_transit:  # shipped in the `lag` whole buckets before day 0, arriving in buckets 0..lag-1
+        slot_use = np.bincount(edge_slot_s, weights=sy.edge_qty * sy.x0[edge_node_s], minlength=sy.n_slots)
+        flow = sy.arc_share * slot_use[arc_slot_s] * bucket  # units an arc carries in a whole bucket
+        a, b = np.nonzero(np.arange(len(start))[None, :] < lag[:, None])
+        np.add.at(in_transit, (new_slot[arc_slot_s[a]], b), flow[a])
 
     # demand rows of the requested end items
     wanted = np.array([net.products.position(p) for p in request.products], dtype=np.int64)
@@ -408,6 +417,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
         slot_product=slot_product,
         slot_system=slots.astype(np.int64),
         initial_stock=initial,
+        in_transit=in_transit,
         edge_node=edge_node_s[edges],
         edge_slot=new_slot[edge_slot_s[edges]],
         edge_qty=sy.edge_qty[edges],

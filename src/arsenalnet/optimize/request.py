@@ -51,6 +51,9 @@ class PlanRequest:
     and changes demand; ``expansions`` may add capacity; ``am`` is qualified
     additive-manufacturing capacity (an alternative source of the parts it prints);
     ``requirements`` and ``budget_usd`` (the most the expansions may cost) are hard constraints.
+    ``in_transit``: the plan starts from the running base, with what each link carries at its
+    baseline flow already on its way (arriving over its lead time); ``False`` starts with nothing
+    in transit (a supply chain being stood up).
     """
 
     products: tuple[str, ...]
@@ -62,3 +65,4 @@ class PlanRequest:
     am: AmRoutes = field(default_factory=AmRoutes.none)
     requirements: tuple[Requirement, ...] = ()
     budget_usd: float | None = None
+    in_transit: bool = True
