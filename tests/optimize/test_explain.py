@@ -35,6 +35,11 @@ def test_weekly_buckets_speak_of_weeks(tmp_path: Path) -> None:
     planned = plan(net, build_system(net), PlanRequest(("prd:e",), 28, bucket_days=7))
     [b] = explain(planned).bottlenecks
     assert "in week 1 (days 0-6) yields 7.00 more prd:e by day 28" in b.text
+    # the shortfall chain's "+1/day" is one more unit on every day of the horizon, whatever the
+    # buckets: 28 more by day 28, as with daily buckets
+    for bucket in (7, 1):
+        short = explain(plan(net, build_system(net), PlanRequest(("prd:e",), 28, bucket_days=bucket)))
+        assert short.shortfalls[0].chain[0].text.endswith("(+1/day: 28.00 more prd:e)")
 
 
 def test_the_chain_behind_a_shortfall_goes_upstream_tier_by_tier(tiny_net: Network) -> None:

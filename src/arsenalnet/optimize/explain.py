@@ -181,7 +181,7 @@ def shortfalls(plan: Plan, lp: Lp, margins: dict[str, FloatArray]) -> list[Short
         if item.short <= 1e-6 * max(item.required, 1.0) or item.priority not in margins:
             continue
         duals = margins[item.priority]
-        cap = _on(lp, duals, "capacity-limit").sum(axis=1)
+        cap = (_on(lp, duals, "capacity-limit") * p.bucket_len).sum(axis=1)  # +1/day in every bucket
         stock = _on(lp, duals, "stock-balance").sum(axis=1)
         chain: list[ChainLink] = []
         frontier = np.unique(p.final_node[p.row_product[p.final_row] == item.product_id])
