@@ -64,3 +64,22 @@ def test_bad_scenario_and_unknown_run_are_one_line(db: Path, tmp_path: Path) -> 
     assert next(ln for ln in done.stderr.splitlines() if ln.strip()).startswith(f"{bad}:4:")
     done = arsenal("runs", "show", "nope", db=db)
     assert done.returncode == 2 and "no run has id 'nope'" in done.stderr
+
+
+def test_an_out_that_holds_something_is_refused_before_any_work(db: Path, tmp_path: Path) -> None:
+    """Another run's folder, or a file: one line, exit 2, the folder as it was, no run recorded."""
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "summary.json").write_text("{}")
+    (tmp_path / "file").write_text("x")
+    before = json.loads(arsenal("runs", "--json", db=db).stdout)
+    for out in (taken, tmp_path / "file"):
+        done = arsenal(
+            "simulate", str(SCENARIOS / "155mm-surge.yaml"), "--days", "5", "--out", str(out), db=db
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.strip() == f"--out {out}: exists and is not an empty folder; give another"
+    assert [p.name for p in taken.iterdir()] == ["summary.json"] and (
+        taken / "summary.json"
+    ).read_text() == "{}"
+    assert json.loads(arsenal("runs", "--json", db=db).stdout) == before

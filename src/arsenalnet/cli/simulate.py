@@ -13,11 +13,13 @@ from rich.table import Table
 import arsenalnet
 from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, print_json, progress
+from arsenalnet.model.errors import InputError
 from arsenalnet.network import compile_network
 from arsenalnet.propagate.firm import Backend
 from arsenalnet.scenario import Scenario, load_scenario
 from arsenalnet.scenario.outputs import write_outputs
 from arsenalnet.scenario.run import run_scenario
+from arsenalnet.scenario.sweep_outputs import atomic_folder
 from arsenalnet.store import Store
 
 runs_app = typer.Typer(
@@ -134,6 +136,8 @@ def simulate(
     """
     spec = load_scenario(scenario)
     horizon = days or spec.days
+    if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(f"--out {out}: exists and is not an empty folder; give another")
     with Store(db) as store:
         with progress(f"simulating {spec.name}", steps=horizon + 3, quiet=json) as step:
             step("reading the twin")
@@ -145,7 +149,8 @@ def simulate(
             run_id = new_run_id()
             folder = out or Path("runs") / run_id
             step(f"writing {folder}")
-            write_outputs(net, run, folder)
+            with atomic_folder(folder) as tmp:  # all files or none
+                write_outputs(net, run, tmp)
         summary = dataclasses.asdict(run.summary)
         record_run(store, run_id, "simulate", spec, scenario, horizon, summary, folder)
     if json:
