@@ -36,6 +36,7 @@ def test_every_program_with_tables_and_an_html_page(rocket_db: Path, tmp_path: P
         ((), "give one end item (arsenal risk prd:…) or --program all"),
         (("prd:nothing",), "unknown end item 'prd:nothing'"),
         (("prd:steel",), "prd:steel has no upstream network"),
+        (("prd:rocket", "--html", "/no-dir/r.html"), "--html /no-dir/r.html: not a file in"),
     ],
 )
 def test_bad_requests_get_one_line_and_exit_2(rocket_db: Path, args: tuple[str, ...], message: str) -> None:

@@ -261,6 +261,8 @@ def risk(
     """
     if (product is None) == (program is None):
         raise InputError("give one end item (arsenal risk prd:…) or --program all")
+    if html is not None and (html.is_dir() or not html.absolute().parent.is_dir()):
+        raise InputError(f"--html {html}: not a file in an existing folder")
     with Store(db, read_only=True) as store:
         net = compile_network(store.read_tables())
         wanted = end_items(net) if program == "all" else [product or program or ""]

@@ -16,7 +16,7 @@ from arsenalnet.api.keys import KeyFileError, issuer_of, only_issuer, public_pat
 from arsenalnet.cli.app import DbOption, JsonOption, app
 from arsenalnet.cli.output import console, err_console, print_json, progress
 from arsenalnet.model.errors import InputError
-from arsenalnet.store import Store
+from arsenalnet.store import Store, resolve_db_path
 from arsenalnet.thread.cose import thumbprint
 from arsenalnet.thread.records import load_public_key
 
@@ -353,7 +353,7 @@ def serve(
 
     from arsenalnet.api.thread_http import create_app
 
-    console.print(f"serving the log of {db or 'the default store'} on http://{host}:{port} (Ctrl-C stops)")
+    console.print(f"serving the log of {resolve_db_path(db)} on http://{host}:{port} (Ctrl-C stops)")
     uvicorn.run(create_app(db, keys), host=host, port=port, log_level="info")
 
 
