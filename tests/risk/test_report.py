@@ -104,11 +104,14 @@ def test_criticality_simulates_each_outage_for_its_ttr(report: ExposureReport) -
 
 def test_common_mode_cyber(report: ExposureReport) -> None:
     """Siemens (e and a) down 14 days: e makes nothing for 14 days: 140. Rockwell (both fin
-    plants) down 14 days: e's 100 fins last through day 4, nothing on days 5-14: 100."""
+    plants) down 14 days: e's 100 fins last through day 4, nothing on days 5-14: 100.
+    Supply lines, every tier: the rocket at e (1), the motor at a (1), fins at b1 and b2 (1/2 +
+    1/2), steel at m (1): 4. Siemens carries e's and a's: 2/4; Rockwell both fin halves: 1/4."""
     assert [(p.platform, p.facilities, p.units_lost) for p in report.cyber] == [
         ("Siemens SIMATIC S7", 2, 140.0),
         ("Rockwell ControlLogix", 2, 100.0),
     ]
+    assert [p.share for p in report.cyber] == pytest.approx([0.5, 0.25])
 
 
 @pytest.mark.parametrize(
