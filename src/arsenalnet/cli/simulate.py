@@ -61,7 +61,9 @@ def render_summary(summary: dict[str, Any], title: str) -> None:
         rows = summary[key][:5]
         if rows:
             text = ", ".join(f"{r['id']} ({r['lost_output_days']:,.1f})" for r in rows)
-            console.print(f"[bold]Most affected {label}[/bold] (days of normal output lost): {text}")
+            console.print(
+                f"[bold]Most affected {label}[/bold] (capability-days of normal output lost): {text}"
+            )
     console.print(
         f"Lowest daily production of the whole base: {_pct(summary['lowest_production_ratio'])} of normal; "
         f"{summary['nodes_changed']:,} capabilities moved off their baseline."
