@@ -53,7 +53,9 @@ def render_machines(listing: MachineList, limit: int) -> None:
         "status",
         "act. days",
     ):
-        t.add_column(col, justify="right" if col == "act. days" else "left")
+        t.add_column(
+            col, justify="right" if col == "act. days" else "left", no_wrap=col in ("machine", "facility")
+        )
     for m in shown:
         x, y, z = m.build_mm
         t.add_row(
@@ -123,7 +125,7 @@ def render_activation(a: Activation, limit: int) -> None:
         )
     t = Table(title="Print jobs (day 0 = the call)", title_justify="left")
     for col in ("machine", "facility", "country", "process", "material", "qualification", "standard"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col in ("machine", "facility"))
     for col in ("units", "start", "printed", "finished"):
         t.add_column(col, justify="right")
     for j in a.jobs[:limit]:

@@ -181,7 +181,7 @@ def runs(ctx: typer.Context, db: DbOption = None, json: JsonOption = False) -> N
         return
     t = Table(title="Recorded runs")
     for col in ("run", "when (UTC)", "scenario", "days", "lowest share met per end item"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col == "run")  # an id to copy whole
     for r in listing:
         met = ", ".join(f"{k.removeprefix('prd:')} {_pct(v)}" for k, v in r["worst_share"].items())
         t.add_row(r["run_id"], r["created_at"], r["scenario_name"], str(r["days"]), met)
