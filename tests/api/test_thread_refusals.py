@@ -152,3 +152,18 @@ def test_pycose_signed_statement_registers(log: Log) -> None:
     assert (
         api.verify(raw, reg.receipt, log.service_pem, log.issuer_pem).statement.payload == b'{"by": "pycose"}'
     )
+
+
+@pytest.mark.parametrize(
+    ("subject", "content_type", "reason"),
+    [
+        ("part x", "application/json", r"subject 'part x' does not match"),
+        ("part:1", "notamediatype", r"content type 'notamediatype' is not a media type"),
+    ],
+)
+def test_what_the_log_would_refuse_is_not_signed(
+    log: Log, subject: str, content_type: str, reason: str
+) -> None:
+    """Signing checks the subject and content type against the registration policy first."""
+    with pytest.raises(StatementRefused, match=reason):
+        api.sign(b"{}", issuer=ISSUER, subject=subject, content_type=content_type, keys_dir=log.keys)

@@ -45,7 +45,7 @@ from arsenalnet.thread.nodes import (
     proof_plan,
     run_lookup,
 )
-from arsenalnet.thread.policy import RegistrationPolicy, admit
+from arsenalnet.thread.policy import RegistrationPolicy, admit, check_claims
 from arsenalnet.thread.receipt import (
     ReceiptCheck,
     TreeHead,
@@ -122,7 +122,9 @@ def sign(
     statement_type: str | None = None,
     keys_dir: str | Path | None = None,
 ) -> bytes:
-    """A signed statement by ``issuer`` (its private key from the keys directory)."""
+    """A signed statement by ``issuer`` (its private key from the keys directory); a subject or
+    content type the default registration policy would refuse is refused here, before signing."""
+    check_claims(subject, content_type, RegistrationPolicy())
     key = load_private_key(private_path(resolve_keys_dir(keys_dir), stem(issuer)))
     return sign_statement(
         payload,

@@ -24,6 +24,15 @@ class RegistrationPolicy:
     """A media type (RFC 6838), parameters allowed."""
 
 
+def check_claims(subject: str, content_type: str, policy: RegistrationPolicy) -> None:
+    """Refuse (:class:`StatementRefused`) a subject or content type the policy does not admit:
+    checked at registration, and before signing, so nothing is signed that the log would refuse."""
+    if not re.fullmatch(policy.subject_pattern, subject):
+        raise StatementRefused(f"statement: subject {subject!r} does not match {policy.subject_pattern}")
+    if not re.fullmatch(policy.content_type_pattern, content_type):
+        raise StatementRefused(f"statement: content type {content_type!r} is not a media type")
+
+
 def admit(raw: bytes, keys: Mapping[str, PublicKey], policy: RegistrationPolicy) -> Statement:
     """The statement ``raw`` if the policy admits it: size, structure, a registered issuer
     key whose issuer matches ``iss``, and a valid signature. :class:`StatementRefused` says why not.
@@ -35,10 +44,7 @@ def admit(raw: bytes, keys: Mapping[str, PublicKey], policy: RegistrationPolicy)
             f"statement of {len(raw):,} bytes is over the limit of {policy.max_statement_bytes:,}"
         )
     st = parse_statement(raw)
-    if not re.fullmatch(policy.subject_pattern, st.subject):
-        raise StatementRefused(f"statement: subject {st.subject!r} does not match {policy.subject_pattern}")
-    if not re.fullmatch(policy.content_type_pattern, st.content_type):
-        raise StatementRefused(f"statement: content type {st.content_type!r} is not a media type")
+    check_claims(st.subject, st.content_type, policy)
     key = keys.get(st.kid.hex())
     if key is None or key.role != "issuer":
         raise StatementRefused(
