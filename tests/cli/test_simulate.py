@@ -83,3 +83,28 @@ def test_an_out_that_holds_something_is_refused_before_any_work(db: Path, tmp_pa
         taken / "summary.json"
     ).read_text() == "{}"
     assert json.loads(arsenal("runs", "--json", db=db).stdout) == before
+
+
+def test_runs_of_different_kinds_are_not_compared(db: Path, tmp_path: Path) -> None:
+    swept = arsenal(
+        "sweep", str(SCENARIOS / "pacific-conflict.yaml"), "--runs", "2", "--days", "5",
+        "--out", str(tmp_path / "sw"), "--json", db=db,
+    )  # fmt: skip
+    assert swept.returncode == 0, swept.stderr
+    done = arsenal(
+        "simulate",
+        str(SCENARIOS / "155mm-surge.yaml"),
+        "--days",
+        "5",
+        "--out",
+        str(tmp_path / "s"),
+        "--json",
+        db=db,
+    )
+    assert done.returncode == 0, done.stderr
+    a, b = json.loads(swept.stdout)["run_id"], json.loads(done.stdout)["run_id"]
+    refused = arsenal("runs", "compare", a, b, db=db)
+    assert refused.returncode == 2
+    assert (
+        refused.stderr.strip() == f"run {a} is a sweep run and {b} a simulate run: compare runs of one kind"
+    )

@@ -220,6 +220,11 @@ def runs_compare(
     """Compare two runs end item by end item. Example: `arsenal runs compare RUN_A RUN_B`"""
     with Store(db, read_only=True) as store:
         ra, rb = store.run(a), store.run(b)
+    if ra["kind"] != rb["kind"]:
+        raise InputError(
+            f"run {ra['run_id']} is a {ra['kind']} run and {rb['run_id']} a {rb['kind']} run: "
+            "compare runs of one kind"
+        )
     sa, sb = ({i["product_id"]: i for i in jsonlib.loads(r["summary"])["end_items"]} for r in (ra, rb))
     rows = []
     for pid in sorted(set(sa) | set(sb)):
