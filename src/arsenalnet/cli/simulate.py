@@ -68,6 +68,12 @@ def render_summary(summary: dict[str, Any], title: str) -> None:
         f"Lowest daily production of the whole base: {_pct(summary['lowest_production_ratio'])} of normal; "
         f"{summary['nodes_changed']:,} capabilities moved off their baseline."
     )
+    if summary.get("over_capacity_nodes"):
+        console.print(
+            f"[yellow]{summary['over_capacity_nodes']:,} capabilities are ordered more than their "
+            "stated capacity in the baseline: the engine raised them to it (`arsenal mobilize` keeps "
+            "the data's).[/yellow]"
+        )
 
 
 def new_run_id() -> str:
