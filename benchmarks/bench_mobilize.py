@@ -25,18 +25,19 @@ from typing import Any
 import numpy as np
 
 from arsenalnet.amnet.capacity import am_capacity
-from arsenalnet.network import compile_network
+from arsenalnet.network import Network, compile_network
 from arsenalnet.network.am import compile_am
 from arsenalnet.optimize import PlanRequest
-from arsenalnet.optimize.am import am_routes
+from arsenalnet.optimize.am import AmRoutes, am_routes
 from arsenalnet.optimize.build import build
 from arsenalnet.optimize.expansion import expansions_of
 from arsenalnet.optimize.extract import extract
 from arsenalnet.optimize.planner import Planned, Session
 from arsenalnet.optimize.problem import Problem, problem_of
+from arsenalnet.optimize.request import Expansions
 from arsenalnet.optimize.solve import Lexicographic, Lp
 from arsenalnet.optimize.whatif import what_if
-from arsenalnet.propagate.system import build_system
+from arsenalnet.propagate.system import FirmSystem, build_system
 from arsenalnet.store import Store
 from machine import describe, peak_gib
 
@@ -233,11 +234,8 @@ def solved(p: Problem, lp: Lp) -> None:
     )
 
 
-def main() -> None:
-    store = Path(sys.argv[1])
-    surge = float(sys.argv[2]) if len(sys.argv) > 2 else 3.0
-    horizons = [int(h) for h in sys.argv[3:]] or [180]
-    print(f"machine: {describe()}", flush=True)
+def twin(store: Path, surge: float) -> tuple[Network, FirmSystem, Expansions, AmRoutes]:
+    """The twin compiled, its firm-level system, its expansion options and AM routes (printed)."""
     start = time.perf_counter()
     with Store(store, read_only=True) as s:
         tables = s.read_tables()
@@ -256,17 +254,32 @@ def main() -> None:
         f"build_system (baseline of the whole twin): {time.perf_counter() - start:6.2f} s; "
         f"programs {', '.join(PROGRAMS)}, surge {surge:g}"
     )
+    return net, system, options, routes
+
+
+def problem(
+    net: Network, system: FirmSystem, options: Expansions, routes: AmRoutes, surge: float, horizon: int
+) -> Problem:
+    """The three programs over ``horizon`` days, daily buckets (the time to lay it out printed)."""
+    start = time.perf_counter()
+    p = problem_of(net, system, PlanRequest(PROGRAMS, horizon, 1, surge, expansions=options, am=routes))
+    print(
+        f"problem (cone, capacities, requirements) for {horizon} days: {time.perf_counter() - start:6.2f} s"
+    )
+    return p
+
+
+def main() -> None:
+    store = Path(sys.argv[1])
+    surge = float(sys.argv[2]) if len(sys.argv) > 2 else 3.0
+    horizons = [int(h) for h in sys.argv[3:]] or [180]
+    print(f"machine: {describe()}", flush=True)
+    net, system, options, routes = twin(store, surge)
     warm = problem_of(net, system, PlanRequest(PROGRAMS, 7, 1, surge, expansions=options, am=routes))
     build(warm)  # imports and first-call setup of linopy and Pyomo stay out of the timings
     pyomo_model(warm)
     for i, horizon in enumerate(horizons):  # the first solved, the others built only (scaling)
-        start = time.perf_counter()
-        p = problem_of(net, system, PlanRequest(PROGRAMS, horizon, 1, surge, expansions=options, am=routes))
-        print(
-            f"problem (cone, capacities, requirements) for {horizon} days: "
-            f"{time.perf_counter() - start:6.2f} s"
-        )
-        one(p, solve=i == 0)
+        one(problem(net, system, options, routes, surge, horizon), solve=i == 0)
 
 
 if __name__ == "__main__":

@@ -79,6 +79,10 @@ def test_a_plan_its_files_and_a_what_if(tiny_db: Path, tmp_path: Path) -> None:
             "--am must be one of available, enrolled, none, got some",
         ),
         (["--what-if", "cap fac:lap +20%"], "no plan to start the what-if from"),
+        (
+            ["--product", "prd:shell", "--solver", "gurobi"],
+            "--solver must be one of simplex, ipm, pdlp, got gurobi",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tiny_db: Path, args: list[str], message: str) -> None:
@@ -122,3 +126,34 @@ def test_a_what_if_naming_nothing_is_refused(tiny_db: Path, tmp_path: Path) -> N
     for text, message in (("", "--what-if names no change"), ("cap fac:x +1%", "fac:x is not a facility")):
         done = arsenal("mobilize", "--what-if", text)
         assert done.returncode == 2 and message in done.stderr
+
+
+def test_solver_pdlp_and_its_what_ifs(tiny_db: Path, tmp_path: Path) -> None:
+    """--solver pdlp: each stage's optimum within 1e-4 of the simplex plan's, the method and its
+    tolerance in the summary; a what-if re-solves with pdlp, and naming another method is refused."""
+    runs = {}
+    for solver in ("simplex", "pdlp"):
+        out = tmp_path / solver
+        args = ("--product", "prd:shell", "--horizon", "20", "--solver", solver, "--out", str(out))
+        done = arsenal("mobilize", *args, "--json", db=tiny_db)
+        assert done.returncode == 0, done.stderr
+        runs[solver] = json.loads(done.stdout)
+    first, exact = runs["pdlp"], runs["simplex"]
+    assert (first["method"], first["pdlp_tolerance"], exact["method"]) == ("pdlp", 1e-7, "simplex")
+    for f, e in zip(first["stages"], exact["stages"], strict=True):
+        assert f["name"] == e["name"]
+        assert abs(f["optimum"] - e["optimum"]) <= 1e-4 * max(1.0, abs(e["optimum"]))
+    assert json.loads((tmp_path / "pdlp" / "request.json").read_text())["solver"] == "pdlp"
+
+    text = arsenal("mobilize", "--what-if", "cap fac:powder +20%", "--out", str(tmp_path / "pdlp"))
+    assert text.returncode == 0, text.stderr
+    assert "PDLP, first order and approximate (relative tolerance 1e-07)" in text.stdout
+
+    done = arsenal(
+        "mobilize", "--what-if", "cap fac:powder +20%", "--solver", "simplex", "--out", str(tmp_path / "pdlp")
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "--solver simplex: a what-if re-solves with its plan's method (pdlp); "
+        "make a new plan with --solver simplex instead"
+    )

@@ -20,6 +20,7 @@ from arsenalnet.optimize.am import AmRoutes
 from arsenalnet.optimize.errors import PlanError
 from arsenalnet.optimize.problem import check_products
 from arsenalnet.optimize.request import PlanRequest, Requirement
+from arsenalnet.optimize.solve import METHODS, SolveOptions
 from arsenalnet.optimize.summary import PlanSummary
 from arsenalnet.store import Store
 
@@ -69,6 +70,30 @@ def _am(tables: dict[str, Any], net: Network, which: str) -> AmRoutes:
     return am_routes(net, fleet, am_capacity(fleet, AM_CHOICES[which]))
 
 
+def _solver(name: str | None) -> SolveOptions | None:
+    """The solve options of ``--solver`` (None where it was not given)."""
+    if name is None:
+        return None
+    if name not in METHODS:
+        raise PlanError(f"--solver must be one of {', '.join(METHODS)}, got {name}")
+    return SolveOptions(method=name)
+
+
+def _solver_line(s: PlanSummary) -> str:
+    what = {
+        "simplex": "the simplex method (exact vertices)",
+        "ipm": "the interior point method with crossover (exact vertices)",
+        "pdlp": f"PDLP, first order and approximate (relative tolerance {s.pdlp_tolerance or 0:g})",
+    }[s.method]
+    worst = max((st.infeasibility for st in s.stages), default=0.0)
+    pdlp = s.method == "pdlp"
+    return (
+        f"Solved by HiGHS with {what}; each stage's optimum held within {s.hold:g} x max(1, |optimum|)"
+        + (" plus twice PDLP's estimated overshoot" if pdlp else "")
+        + (f"; largest violation of a bound or row: {worst:.3g} units" if pdlp else "")
+    )
+
+
 def _cell(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
 
@@ -80,8 +105,9 @@ def render(s: PlanSummary, title: str, limit: int, base: PlanSummary | None = No
         f"{s.variables:,} variables, {s.constraints:,} constraints; built in {s.build_seconds:.2f} s, "
         f"solved in {s.solve_seconds:.2f} s"
     )
+    console.print(_solver_line(s), highlight=False)
     t = Table(title="Stages (lexicographic: each holds the optima before it)", title_justify="left")
-    for c in ("stage", "objective", "optimum", "seconds", "iterations"):
+    for c in ("stage", "objective", "optimum", "held within", "seconds", "iterations"):
         t.add_column(c, justify="left" if c in ("stage", "objective") else "right")
     what = {"cost": "min expansion cost (USD)", "flow": "min units made and moved"}
     for st in s.stages:
@@ -89,6 +115,7 @@ def render(s: PlanSummary, title: str, limit: int, base: PlanSummary | None = No
             st.name,
             what.get(st.name, "max unit-days on time"),
             _cell(st.optimum),
+            f"{st.slack:.3g}" if st.slack else "",
             f"{st.seconds:.3f}",
             str(st.iterations),
         )
@@ -139,8 +166,9 @@ def render(s: PlanSummary, title: str, limit: int, base: PlanSummary | None = No
             console.print(f"  {link.text}", highlight=False)
 
 
-def _request_json(req: PlanRequest, scenario: Path | None, am: str) -> dict[str, Any]:
+def _request_json(req: PlanRequest, scenario: Path | None, am: str, solver: str) -> dict[str, Any]:
     return {
+        "solver": solver,
         "products": list(req.products),
         "horizon_days": req.horizon_days,
         "bucket_days": req.bucket_days,
@@ -153,16 +181,23 @@ def _request_json(req: PlanRequest, scenario: Path | None, am: str) -> dict[str,
     }
 
 
-def _what_if(text: str, out: Path | None, json: bool, limit: int) -> None:
+def _what_if(text: str, out: Path | None, json: bool, limit: int, solver: str | None) -> None:
     from arsenalnet.optimize.planner import explain
     from arsenalnet.optimize.summary import summarize
     from arsenalnet.optimize.whatif import what_if
 
+    _solver(solver)
     folder = last_plan(out)
     with progress("what-if", steps=4, quiet=json) as step:
         step(f"loading the plan in {folder}")
         base, request = load_plan(folder)
-        step("re-solving from the plan's bases")
+        method = base.session.solver.options.method
+        if solver not in (None, method):
+            raise PlanError(
+                f"--solver {solver}: a what-if re-solves with its plan's method ({method}); "
+                f"make a new plan with --solver {solver} instead"
+            )
+        step("re-solving from the plan's bases" if method != "pdlp" else "re-solving (pdlp: cold, no bases)")
         t0 = time.perf_counter()
         changed = what_if(base, text)
         resolve = time.perf_counter() - t0
@@ -239,6 +274,14 @@ def mobilize(
         Path | None, typer.Option("--out", help="Folder of the plan (default: plans/RUN_ID).")
     ] = None,
     limit: Annotated[int, typer.Option("--top", help="Bottlenecks and expansions shown.")] = 10,
+    solver: Annotated[
+        str | None,
+        typer.Option(
+            "--solver",
+            help="HiGHS method: simplex (default; exact), ipm (interior point + crossover) or pdlp "
+            "(first order, approximate; on the GPU in a CUDA build of HiGHS). A what-if uses its plan's.",
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -253,7 +296,7 @@ def mobilize(
     `arsenal mobilize --what-if "cap fac:ref-lap-ia +20%"`
     """
     if what_if is not None:
-        _what_if(what_if, out, json, limit)
+        _what_if(what_if, out, json, limit, solver)
         return
     from arsenalnet.optimize.expansion import expansions_of
     from arsenalnet.optimize.planner import explain, plan
@@ -261,6 +304,7 @@ def mobilize(
     from arsenalnet.propagate.system import build_system
     from arsenalnet.scenario import compile_scenario, load_scenario
 
+    options = _solver(solver)
     if horizon < 1:
         raise PlanError(f"--horizon must be at least 1 day, got {horizon}")
     requirements = tuple(requirement(r) for r in require or [])
@@ -288,13 +332,14 @@ def mobilize(
         step("firm-level system and its upstream cone")
         system = build_system(net)
         step("building and solving the LP (DX, DO, unrated, cost, flow)")
-        planned = plan(net, system, request)
+        planned = plan(net, system, request, options)
         step("explaining (marginal duals)")
         summary = summarize(planned, explain(planned, limit))
         folder = out or Path("plans") / new_run_id()
         step(f"writing {folder}")
         title = f"{', '.join(products)} x{surge:g}, {horizon} days" + (f", {spec.name}" if spec else "")
-        write_plan(planned, summary, _request_json(request, scenario, am), folder, title)
+        method = planned.session.solver.options.method
+        write_plan(planned, summary, _request_json(request, scenario, am, method), folder, title)
     if json:
         print_json({"plan": str(folder)} | dataclasses.asdict(summary))
         return

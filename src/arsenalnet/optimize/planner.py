@@ -62,7 +62,7 @@ class Explanation:
     shortfalls: tuple[Shortfall, ...]
 
 
-def checked(problem: Problem, lp: Lp, result: SolveResult) -> SolveResult:
+def checked(problem: Problem, lp: Lp, result: SolveResult, options: SolveOptions) -> SolveResult:
     """``result`` if optimal; else the error that says why, in words."""
     if result.status == Status.INFEASIBLE and result.iis is not None:
         raise InfeasiblePlan(
@@ -74,7 +74,11 @@ def checked(problem: Problem, lp: Lp, result: SolveResult) -> SolveResult:
             "(check for infinite capacities or demand)"
         )
     if result.status != Status.OPTIMAL:
-        raise SolverFailed(f"HiGHS stopped without an optimum in stage {result.failed_stage}")
+        goal = f"its tolerance ({options.pdlp_tolerance:g})" if options.method == "pdlp" else "an optimum"
+        raise SolverFailed(
+            f"HiGHS {options.method} did not reach {goal} in stage {result.failed_stage}: "
+            f"{result.reason}; no plan was made"
+        )
     return result
 
 
@@ -86,7 +90,7 @@ def solve_problem(problem: Problem, options: SolveOptions | None = None) -> Plan
     lp = Lp.of(build(problem))
     built = time.perf_counter() - t0
     solver = Lexicographic(lp, options)
-    result = checked(problem, lp, solver.run())
+    result = checked(problem, lp, solver.run(), solver.options)
     return Planned(problem, Session(lp, solver, problem), result, extract(lp, result, problem), built)
 
 

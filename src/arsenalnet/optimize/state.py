@@ -1,8 +1,9 @@
 """A solved plan as plain arrays, and back: what a later process needs to run a what-if.
 
-``to_arrays`` holds the problem, the LP's matrices and layout, the solution and each stage's
-basis; ``from_arrays`` gives back a :class:`Planned` whose HiGHS model is passed the matrices
-directly (no linopy, no Network): a what-if then starts from the stored bases.
+``to_arrays`` holds the problem, the LP's matrices and layout, the solve's method and
+tolerances, the solution and each stage's basis (none after pdlp); ``from_arrays`` gives back a
+:class:`Planned` whose HiGHS model is passed the matrices directly (no linopy, no Network) and
+runs the same method: a what-if then starts from the stored bases, or cold where there are none.
 """
 
 import dataclasses
@@ -60,16 +61,35 @@ def to_arrays(planned: Planned) -> Arrays:
         "result.optima": np.array([s.optimum for s in r.stages]),
         "result.seconds": np.array([s.seconds for s in r.stages]),
         "result.iterations": np.array([s.iterations for s in r.stages]),
+        "result.infeasibility": np.array([s.infeasibility for s in r.stages]),
+        "result.slack": np.array([s.slack for s in r.stages]),
         "result.x": r.x,
+        "options.method": np.array(planned.session.solver.options.method),
+        "options.tolerance": np.array(planned.session.solver.options.tolerance),
+        "options.pdlp_tolerance": np.array(planned.session.solver.options.pdlp_tolerance),
     }
     out |= {f"col.{n}": v for n, v in lp.columns.items()} | {f"row.{n}": v for n, v in lp.rows.items()}
     for i, basis in enumerate(r.bases):
-        out[f"basis.{i}.cols"], out[f"basis.{i}.rows"] = _basis_arrays(basis)
+        if basis is not None:
+            out[f"basis.{i}.cols"], out[f"basis.{i}.rows"] = _basis_arrays(basis)
     return out
 
 
+def options_of(a: Arrays) -> SolveOptions:
+    """The method and tolerances the stored plan was solved with (simplex for plans stored before
+    the method was)."""
+    if "options.method" not in a:
+        return SolveOptions()
+    return SolveOptions(
+        method=str(a["options.method"]),
+        tolerance=float(a["options.tolerance"]),
+        pdlp_tolerance=float(a["options.pdlp_tolerance"]),
+    )
+
+
 def from_arrays(a: Arrays, options: SolveOptions | None = None) -> Planned:
-    """The :class:`Planned` that ``to_arrays`` stored, with a fresh HiGHS model of its LP."""
+    """The :class:`Planned` that ``to_arrays`` stored, with a fresh HiGHS model of its LP
+    (solved as ``options`` say, by default as the plan was)."""
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(Problem):
         v = a[f"problem.{f.name}"]
@@ -91,18 +111,22 @@ def from_arrays(a: Arrays, options: SolveOptions | None = None) -> Planned:
     )
     names = [str(n) for n in a["result.names"]]
     stages = tuple(
-        Stage(n, str(s), float(o), float(t), int(i))
-        for n, s, o, t, i in zip(
+        Stage(n, str(s), float(o), float(t), int(i), float(g), float(h))
+        for n, s, o, t, i, g, h in zip(
             names,
             a["result.senses"],
             a["result.optima"],
             a["result.seconds"],
             a["result.iterations"],
+            a.get("result.infeasibility", np.zeros(len(names))),
+            a.get("result.slack", np.zeros(len(names))),
             strict=True,
         )
     )
-    bases = tuple(_basis(a[f"basis.{i}.cols"], a[f"basis.{i}.rows"]) for i in range(len(names)))
-    result = SolveResult(Status.OPTIMAL, stages, a["result.x"], (), bases)
-    return Planned(
-        problem, Session(lp, Lexicographic(lp, options), problem), result, extract(lp, result, problem)
+    bases = tuple(
+        _basis(a[f"basis.{i}.cols"], a[f"basis.{i}.rows"]) if f"basis.{i}.cols" in a else None
+        for i in range(len(names))
     )
+    result = SolveResult(Status.OPTIMAL, stages, a["result.x"], (), bases)
+    solver = Lexicographic(lp, options or options_of(a))
+    return Planned(problem, Session(lp, solver, problem), result, extract(lp, result, problem))

@@ -41,8 +41,14 @@ class AmUse:
 @dataclass(frozen=True)
 class PlanSummary:
     """A plan's report. Times in seconds; stage optima in unit-days on time (delivery stages),
-    USD (cost) and units (flow)."""
+    USD (cost) and units (flow). ``method`` is the HiGHS solver that ran (simplex, ipm, pdlp),
+    ``pdlp_tolerance`` its relative KKT tolerance (pdlp only, else None), ``hold`` the relative
+    slack each stage's optimum was held with for the stages after it (for pdlp, plus twice its
+    estimated overshoot: each stage's ``slack`` is what was used)."""
 
+    method: str
+    pdlp_tolerance: float | None
+    hold: float
     products: list[str]
     horizon_days: int
     bucket_days: int
@@ -72,7 +78,11 @@ def summarize(planned: Planned, why: Explanation) -> PlanSummary:
             first = int(np.flatnonzero(units.sum(axis=0) > TAKEN)[0])
             used = np.unique(p.am_route_machine[rows][units.sum(axis=1) > TAKEN])
             am.append(AmUse(product, float(units.sum()), len(used), int(p.bucket_start[first])))
+    options = planned.session.solver.options
     return PlanSummary(
+        method=options.method,
+        pdlp_tolerance=options.pdlp_tolerance if options.method == "pdlp" else None,
+        hold=options.hold,
         products=list(dict.fromkeys(p.row_product.tolist())),
         horizon_days=p.horizon_days,
         bucket_days=p.bucket_days,

@@ -193,5 +193,5 @@ def what_if(planned: Planned, text: str) -> Planned:
     stock_rows = lp.rows["stock-balance"][new.arc_slot[a], b + new.arc_lag[a]]
     session.solver.set_coefficients(stock_rows, lp.columns["shipment"][a, b], -new.arc_pass[a, b])
     session.problem = new
-    result = checked(new, lp, session.solver.run(warm=planned.result))
+    result = checked(new, lp, session.solver.run(warm=planned.result), session.solver.options)
     return Planned(new, session, result, extract(lp, result, new), 0.0)
