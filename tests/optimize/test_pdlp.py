@@ -138,6 +138,19 @@ def test_pdlp_stopped_by_a_limit_is_one_line_not_a_plan(tmp_path: Path) -> None:
         plan(net, build_system(net), request, SolveOptions(method="pdlp", iteration_limit=5))
 
 
+def test_the_time_limit_holds_for_each_stage_not_the_whole_solve(tmp_path: Path) -> None:
+    """HiGHS counts ``time_limit`` over all runs of an instance: each stage's run gets the run time
+    so far plus ``time_limit_s`` (here 1000 s, so the last stage's limit is 1000 s plus what the
+    stages before it took)."""
+    net, request = _dx_do(tmp_path)
+    lp = Lp.of(build(problem_of(net, build_system(net), request)))
+    solver = Lexicographic(lp, SolveOptions(method="pdlp", time_limit_s=1000))
+    result = solver.run()
+    before_last = sum(s.seconds for s in result.stages[:-1])
+    limit = solver.highs.getOptionValue("time_limit")[1]
+    assert 1000 + 0.5 * before_last < limit <= 1000 + solver.highs.getRunTime()
+
+
 def test_an_infeasible_requirement_is_named_in_the_same_words(tmp_path: Path) -> None:
     """10 by day 2 when nothing can arrive before day 5 (a cold start, test_hand): HiGHS's presolve finds it
     before PDLP runs. Without presolve PDLP itself calls the LP unbounded; the simplex method

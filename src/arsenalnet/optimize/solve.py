@@ -261,8 +261,6 @@ class Lexicographic:
         h.setOptionValue("solver", opts.method)
         if opts.method == "pdlp":
             h.setOptionValue("kkt_tolerance", float(opts.pdlp_tolerance))
-        if np.isfinite(opts.time_limit_s):
-            h.setOptionValue("time_limit", float(opts.time_limit_s))
         if opts.iteration_limit:
             h.setOptionValue(f"{opts.method}_iteration_limit", int(opts.iteration_limit))
         if opts.threads:
@@ -340,8 +338,7 @@ class Lexicographic:
                 h.setBasis(start[name])
             h.setOptionValue("simplex_strategy", DUAL if name in start or not stages else PRIMAL)
             t0 = time.perf_counter()
-            h.run()
-            status = h.getModelStatus()
+            status = self._run()
             if not self._solved(status):
                 return self._failure(status, name, tuple(stages), time.perf_counter() - began)
             info = h.getInfo()
@@ -359,6 +356,15 @@ class Lexicographic:
         return SolveResult(
             Status.OPTIMAL, tuple(stages), x, tuple(duals), tuple(bases), time.perf_counter() - began
         )
+
+    def _run(self) -> Any:
+        """Run HiGHS and return its model status. HiGHS counts ``time_limit`` over all the runs of
+        an instance, so the limit is set to the run time so far plus ``time_limit_s``."""
+        h = self.highs
+        if np.isfinite(self.options.time_limit_s):
+            h.setOptionValue("time_limit", float(h.getRunTime()) + float(self.options.time_limit_s))
+        h.run()
+        return h.getModelStatus()
 
     def _solved(self, status: Any) -> bool:
         """Whether the stage has a solution to hold and go on from. Besides an optimum: a pdlp
@@ -424,8 +430,7 @@ class Lexicographic:
         basis = result.bases[names.index(name)]
         if basis is not None:
             h.setBasis(basis)
-        h.run()
-        if not self._solved(h.getModelStatus()):
+        if not self._solved(self._run()):
             return np.zeros(lp.n_rows)
         return np.asarray(h.getSolution().row_dual, dtype=np.float64)
 
@@ -449,8 +454,7 @@ class Lexicographic:
         claimed = status.name
         if self.options.method != "simplex":
             h.setOptionValue("solver", "simplex")
-            h.run()
-            status = h.getModelStatus()
+            status = self._run()
         try:
             if status == ms.kInfeasible:
                 return SolveResult(
