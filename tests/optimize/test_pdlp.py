@@ -239,3 +239,22 @@ def test_each_pdlp_stage_is_held_within_its_tolerance_and_overshoot(tiny_net: Ne
     e = np.abs(np.asarray(sol.row_dual)) @ d_rows + np.abs(np.asarray(sol.col_dual)) @ d_cols
     assert 2 * e > 0.01 * 1e-7 * stages[1].optimum  # the overshoot term is not lost in the rounding
     assert stages[1].slack == pytest.approx(1e-7 * stages[1].optimum + 2 * e, rel=1e-6)
+
+
+def test_ipm_crosses_over_to_the_simplex_optima_and_bases(
+    shells: tuple[Planned, Planned], tiny_net: Network
+) -> None:
+    """--solver ipm: the interior point method, then crossover: the simplex's optima, a basis per
+    stage, so a what-if starts warm from them."""
+    exact, _ = shells
+    ipm = plan(
+        tiny_net, build_system(tiny_net), PlanRequest(("prd:shell",), 30, surge=2), SolveOptions("ipm")
+    )
+    assert [s.optimum for s in ipm.result.stages] == pytest.approx(
+        [s.optimum for s in exact.result.stages], rel=1e-9
+    )
+    assert all(b is not None for b in ipm.result.bases)
+    text = "cap fac:powder +20%"
+    assert [s.optimum for s in what_if(ipm, text).result.stages] == pytest.approx(
+        [s.optimum for s in what_if(exact, text).result.stages], rel=1e-9
+    )
