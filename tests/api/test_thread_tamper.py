@@ -134,23 +134,21 @@ def test_a_fresh_store_with_the_log_audits(store: Store, tmp_path) -> None:  # t
     assert api.audit(store).entries == 3
 
 
-def test_a_tile_that_runs_past_the_log_stops_registration(log: Log) -> None:
-    """3 entries: row 0 holds h0 h1 h01 h2 (128 bytes); with one hash too many, the next
-    append cannot continue it: refused, nothing appended."""
+@pytest.mark.parametrize(
+    ("damage", "refusal"),
+    [
+        ("hashes || hashes[1:32]", r"^thread_tile rows \[0\] do not end where the log does"),
+        ("hashes[1:64]", r"^thread_tile lacks tree nodes of the log's 3 entries"),
+    ],
+    ids=["runs past the log", "cut short"],
+)
+def test_a_damaged_tile_stops_registration(log: Log, damage: str, refusal: str) -> None:
+    """3 entries: row 0 holds h0 h1 h01 h2 (128 bytes). With one hash too many the next append
+    cannot continue the row; cut to h0 h1 it lacks the border nodes of size 3 (h01 and h2, bytes
+    64-127). Either way: refused in words, nothing appended."""
     fill(log, 3)
-    log.store.execute("UPDATE thread_tile SET hashes = hashes || hashes[1:32] WHERE tile = 0")
-    with pytest.raises(StoreError, match=r"^thread_tile rows \[0\] do not end where the log does"):
-        api.register(log.store, [log.sign(b'{"step": 3}')], log.service)
-    assert thread_log.log_size(log.store) == 3
-    assert log.store.execute("SELECT count(*) FROM thread_entry").fetchall() == [(3,)]
-
-
-def test_a_tile_cut_short_stops_registration(log: Log) -> None:
-    """3 entries: the border nodes of size 3 are h01 and h2 (row 0, bytes 64-127); with the row cut to
-    h0 h1, the next append lacks them: refused in words, nothing appended."""
-    fill(log, 3)
-    log.store.execute("UPDATE thread_tile SET hashes = hashes[1:64] WHERE tile = 0")
-    with pytest.raises(StoreError, match=r"^thread_tile lacks tree nodes of the log's 3 entries"):
+    log.store.execute(f"UPDATE thread_tile SET hashes = {damage} WHERE tile = 0")
+    with pytest.raises(StoreError, match=refusal):
         api.register(log.store, [log.sign(b'{"step": 3}')], log.service)
     assert thread_log.log_size(log.store) == 3
     assert log.store.execute("SELECT count(*) FROM thread_entry").fetchall() == [(3,)]

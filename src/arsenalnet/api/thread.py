@@ -198,8 +198,9 @@ def register(
         return []
     statements = _admit_batch(store, raws, policy or RegistrationPolicy())
     size = log.log_size(store)
-    known = log.node_hashes(store, border(size))
-    if len(known) != len(border(size)):
+    edge = border(size)
+    known = log.node_hashes(store, edge)
+    if len(known) != len(edge):
         raise StoreError(
             f"thread_tile lacks tree nodes of the log's {size:,} entries: run `arsenal thread audit`"
         )

@@ -28,6 +28,7 @@ from arsenalnet.optimize.errors import PlanError
 from arsenalnet.optimize.request import PlanRequest
 from arsenalnet.propagate.cone import Cut, makers, subsystem, upstream
 from arsenalnet.propagate.shocks import Shocks
+from arsenalnet.propagate.step import baseline_stock
 from arsenalnet.propagate.system import FirmSystem
 
 FloatArray = npt.NDArray[np.float64]
@@ -351,8 +352,7 @@ def problem_of(net: Network, system: FirmSystem, request: PlanRequest) -> Proble
     lag = np.ceil(lead / bucket - 1e-9).astype(np.int64)
     in_transit = np.zeros((len(slots), len(start)))
     if request.in_transit:  # shipped in the `lag` whole buckets before day 0, arriving in buckets 0..lag-1
-        slot_use = np.bincount(edge_slot_s, weights=sy.edge_qty * sy.x0[edge_node_s], minlength=sy.n_slots)
-        flow = sy.arc_share * slot_use[arc_slot_s] * bucket  # units an arc carries in a whole bucket
+        flow = sy.arc_share * baseline_stock(sy)[0][arc_slot_s] * bucket  # units an arc carries a bucket
         a, b = np.nonzero(np.arange(len(start))[None, :] < lag[:, None])
         np.add.at(in_transit, (new_slot[arc_slot_s[a]], b), flow[a])
 

@@ -71,7 +71,7 @@ def _facilities(c: Upstream) -> tuple[list[FacilityRisk], list[IntArray]]:
                 net.countries.id(int(c.country[at[0]])),
                 sorted(net.products.id(int(p)) for p in sy.node_product[at]),
                 int(c.tier[at].min()),
-                float(c.dep.share[:, at].sum() / c.dep.share.sum()),  # of all lines, every tier
+                c.line_share(at),
                 round(f_tts, 3) if np.isfinite(f_tts) else None,
                 ttr,
                 bool(known_node[at[0]]),
@@ -142,7 +142,7 @@ def _cyber(c: Upstream, days: int, params: Params | None) -> list[PlatformExposu
             net.control_systems.id(pl),
             len(np.unique(c.fac[at])),
             int(in_twin[pl]),
-            float(c.dep.share[:, at].sum() / c.dep.share.sum()),  # of all lines, every tier
+            c.line_share(at),
             days,
             float(lost[i]),
         )

@@ -41,6 +41,10 @@ class Upstream:
         """The cut system."""
         return self.cut.system
 
+    def line_share(self, nodes: IntArray) -> float:
+        """Share of the end item's supply lines, over every tier, that pass through ``nodes``."""
+        return float(self.dep.share[:, nodes].sum() / self.dep.share.sum())
+
     def node_name(self, k: int) -> str:
         """``facility (product)`` of node ``k``."""
         product = self.net.products.id(int(self.sy.node_product[k]))
